@@ -1,0 +1,70 @@
+import * as v from 'valibot';
+
+/**
+ * Typed, validated messages between the extension's contexts. Every message has a
+ * `glens:` type; receivers validate the shape with valibot before acting, and
+ * background handlers also check the sender (see lib/messaging/bus.ts).
+ */
+
+const ReportTerm = v.object({
+  id: v.string(),
+  label: v.string(),
+  count: v.number(),
+  /** Exact page text of each occurrence → how often. */
+  surfaces: v.record(v.string(), v.number()),
+  /** Related guidance ids. */
+  related: v.array(v.string()),
+});
+
+const ReportGuidance = v.object({
+  id: v.string(),
+  kind: v.string(),
+  title: v.string(),
+  count: v.number(),
+  /** Term ids on the page that point to this entry. */
+  terms: v.array(v.string()),
+});
+
+export const PageReportSchema = v.object({
+  url: v.string(),
+  title: v.string(),
+  /** idle: not started; running; done; off: not annotated on this page. */
+  state: v.picklist(['idle', 'running', 'done', 'off']),
+  /** How the page came to be annotated. */
+  reason: v.optional(v.picklist(['default-scope', 'on-demand', 'site-always'])),
+  datasetVersion: v.string(),
+  timing: v.object({ annotateMs: v.number(), longestSliceMs: v.number(), firstPaintMs: v.number(), slices: v.number() }),
+  terms: v.array(ReportTerm),
+  guidance: v.array(ReportGuidance),
+  /** First occurrence's surrounding text per term id, for text-fragment links. */
+  firstContext: v.optional(v.record(v.string(), v.string())),
+});
+export type PageReport = v.InferOutput<typeof PageReportSchema>;
+export type PageReportTerm = v.InferOutput<typeof ReportTerm>;
+export type PageReportGuidance = v.InferOutput<typeof ReportGuidance>;
+
+/** Messages a content script accepts (sent with tabs.sendMessage). */
+export const ToContentSchema = v.variant('type', [
+  v.object({ type: v.literal('glens:getReport') }),
+  /** Scroll to the next occurrence of a term and open its card. */
+  v.object({ type: v.literal('glens:focusTerm'), termId: v.pipe(v.string(), v.maxLength(200)) }),
+  /** Move to the next/previous highlighted term (keyboard commands). */
+  v.object({ type: v.literal('glens:navigate'), direction: v.picklist(['next', 'previous']) }),
+  /** Start annotating if not already (on-demand). */
+  v.object({ type: v.literal('glens:start'), reason: v.picklist(['on-demand', 'site-always', 'default-scope']) }),
+]);
+export type ToContent = v.InferOutput<typeof ToContentSchema>;
+
+/** Messages the background accepts (sent with runtime.sendMessage). */
+export const ToBackgroundSchema = v.variant('type', [
+  /** From the popup: annotate this tab now (activeTab). */
+  v.object({ type: v.literal('glens:annotateTab'), tabId: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+  /** From a content script: the number of distinct terms on its page, for the badge. */
+  v.object({ type: v.literal('glens:count'), count: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)) }),
+]);
+export type ToBackground = v.InferOutput<typeof ToBackgroundSchema>;
+
+export interface AnnotateTabResult {
+  ok: boolean;
+  error?: string;
+}

@@ -1,0 +1,39 @@
+/**
+ * Internet-governance domains where Governance Lens is on by default.
+ * Rule shown to people: a domain covers all of its subdomains
+ * (un.org covers www.un.org and press.un.org).
+ */
+export const DEFAULT_DOMAINS: readonly string[] = [
+  'un.org',
+  'intgovforum.org',
+  'itu.int',
+  'unctad.org',
+  'icann.org',
+  'internetsociety.org',
+  'ietf.org',
+  'iana.org',
+  'unesco.org',
+  'dig.watch',
+  'wsis.org',
+  'rfc-editor.org',
+  'iab.org',
+  'ripe.net',
+  'oecd.org',
+];
+
+/** Match patterns (both schemes, domain and its subdomains) for a list of domains. */
+export function matchPatternsFor(domains: readonly string[]): string[] {
+  return domains.map((d) => `*://*.${d}/*`);
+}
+
+/** The manifest's match patterns for the default scope. */
+export function defaultMatchPatterns(): string[] {
+  return matchPatternsFor(DEFAULT_DOMAINS);
+}
+
+/** True when `host` is `domain` itself or one of its subdomains. */
+export function hostInDomain(host: string, domain: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  const d = domain.toLowerCase();
+  return h === d || h.endsWith('.' + d);
+}
