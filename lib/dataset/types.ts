@@ -95,9 +95,18 @@ export interface CompiledTerm {
   context?: string[];
 }
 
+/** A guidance entry reduced to what a page report needs (no summary, quotes or sources). */
+export interface CompiledGuidance {
+  id: string;
+  kind: GuidanceKind;
+  title: string;
+}
+
 /** The minimal index the content script receives (no summaries, quotes or definitions). */
 export interface CompiledIndex {
   version: string;
   terms: CompiledTerm[];
   forms: CompiledForm[];
+  /** Optional: id/kind/title of every guidance entry (filled by compileIndex). */
+  guidance?: CompiledGuidance[];
 }
