@@ -1,3 +1,5 @@
+import { startBackground } from '@/lib/scope/controller';
+
 export default defineBackground(() => {
-  // wiring only; see lib/
+  startBackground();
 });

@@ -1,3 +1,6 @@
 import { render } from 'preact';
+import { browserBridge } from '@/lib/ui/page-bridge';
+import { OptionsApp } from '@/lib/ui/OptionsApp';
+import '@/lib/ui/styles.css';
 
-render(<main>Governance Lens</main>, document.getElementById('app')!);
+render(<OptionsApp requestSite={browserBridge.requestSite} />, document.getElementById('app')!);

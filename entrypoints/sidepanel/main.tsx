@@ -1,3 +1,7 @@
 import { render } from 'preact';
+import { loadDataset } from '@/lib/dataset';
+import { browserBridge } from '@/lib/ui/page-bridge';
+import { SidePanelApp } from '@/lib/ui/SidePanelApp';
+import '@/lib/ui/styles.css';
 
-render(<main>Governance Lens</main>, document.getElementById('app')!);
+render(<SidePanelApp dataset={loadDataset()} bridge={browserBridge} />, document.getElementById('app')!);

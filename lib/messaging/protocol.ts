@@ -61,8 +61,48 @@ export const ToBackgroundSchema = v.variant('type', [
   v.object({ type: v.literal('glens:annotateTab'), tabId: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
   /** From a content script: the number of distinct terms on its page, for the badge. */
   v.object({ type: v.literal('glens:count'), count: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)) }),
+  /** From a content script: the card's data for one term id (answered with CardData or null). */
+  v.object({ type: v.literal('glens:cardData'), termId: v.pipe(v.string(), v.maxLength(200)) }),
 ]);
 export type ToBackground = v.InferOutput<typeof ToBackgroundSchema>;
+
+const HttpsUrl = v.pipe(v.string(), v.maxLength(2000), v.url(), v.startsWith('https://'));
+const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+
+/** A source link as the card shows it (also what "Copy citation" needs). */
+const CardSource = v.object({
+  id: Text(200),
+  title: Text(500),
+  publisher: Text(200),
+  year: v.number(),
+  url: HttpsUrl,
+});
+
+/**
+ * Everything the in-page card shows for one term: dataset text only, looked up by term id
+ * in the extension's own data (the page cannot supply any of it). Answer to `glens:cardData`.
+ */
+export const CardDataSchema = v.object({
+  termId: Text(200),
+  label: Text(500),
+  definition: Text(4000),
+  datasetVersion: Text(100),
+  related: v.array(
+    v.object({
+      id: Text(200),
+      kind: Text(50),
+      title: Text(500),
+      summary: Text(4000),
+      /** One verbatim quote with its source. */
+      quote: v.optional(v.object({ text: Text(4000), section: Text(500), source: CardSource })),
+      sources: v.array(CardSource),
+    }),
+  ),
+  /** The term's own sources (may be empty). */
+  sources: v.array(CardSource),
+});
+export type CardData = v.InferOutput<typeof CardDataSchema>;
+export type CardSource = v.InferOutput<typeof CardSource>;
 
 export interface AnnotateTabResult {
   ok: boolean;

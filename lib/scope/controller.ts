@@ -1,0 +1,168 @@
+import { browser } from 'wxt/browser';
+import { DEFAULT_DOMAINS, hostInDomain } from './domains';
+import { loadDataset } from '@/lib/dataset';
+import { listenInBackground, sendToTab } from '@/lib/messaging/bus';
+import { buildCardData } from '@/lib/page/card-data';
+import type { AnnotateTabResult } from '@/lib/messaging/protocol';
+import { getSettings, originPatternFor, settingsItem, type Settings } from '@/lib/settings';
+
+/**
+ * Background logic (entrypoints/background.ts only calls startBackground()).
+ * Holds no essential state in memory: the service worker may stop at any time; badge
+ * text lives in the browser, site registrations are rebuilt from settings on every start.
+ */
+
+const CONTENT_SCRIPT = 'content-scripts/annotate.js';
+const REGISTRATION_ID = 'glens-sites';
+
+/** Domains needing a registered content script: "always" sites and added domains not already in the manifest scope. */
+export function registrationDomains(s: Settings): string[] {
+  const out = new Set<string>();
+  const candidates = [...s.extraDomains, ...Object.entries(s.siteModes).filter(([, m]) => m === 'always').map(([d]) => d)];
+  for (const d of candidates) {
+    if (DEFAULT_DOMAINS.some((def) => hostInDomain(d, def))) continue;
+    out.add(d);
+  }
+  return [...out].sort();
+}
+
+/** Badge text for a distinct-term count: empty unless > 0; capped to fit the badge. */
+export function badgeText(count: number): string {
+  if (!(count > 0)) return '';
+  return count > 999 ? '999+' : String(Math.floor(count));
+}
+
+function action(): any {
+  const b = browser as any;
+  return b.action ?? b.browserAction;
+}
+
+async function setBadge(tabId: number, count: number): Promise<void> {
+  const a = action();
+  if (!a) return;
+  const text = badgeText(count);
+  try {
+    await a.setBadgeText({ tabId, text });
+    if (text) {
+      await a.setBadgeBackgroundColor?.({ tabId, color: '#1b4f8a' });
+      await a.setTitle?.({ tabId, title: `Governance Lens — ${count} term${count === 1 ? '' : 's'} on this page` });
+    } else {
+      await a.setTitle?.({ tabId, title: 'Governance Lens' });
+    }
+  } catch {
+    // The tab closed meanwhile.
+  }
+}
+
+/**
+ * Annotate a tab on demand: if a content script is already there, tell it to start;
+ * otherwise inject it (activeTab grants access after the popup was opened) and start it.
+ */
+export async function annotateTab(tabId: number): Promise<AnnotateTabResult> {
+  try {
+    await sendToTab(tabId, { type: 'glens:start', reason: 'on-demand' });
+    return { ok: true };
+  } catch {
+    // No content script yet.
+  }
+  try {
+    await browser.scripting.executeScript({ target: { tabId }, files: [`/${CONTENT_SCRIPT}`] as any });
+  } catch (e) {
+    return { ok: false, error: `This page cannot be annotated (${(e as Error).message || 'access denied'}).` };
+  }
+  // The injected script installs its listener synchronously in main(); retry briefly anyway.
+  for (let i = 0; i < 5; i++) {
+    try {
+      await sendToTab(tabId, { type: 'glens:start', reason: 'on-demand' });
+      return { ok: true };
+    } catch {
+      await new Promise((r) => setTimeout(r, 50 * (i + 1)));
+    }
+  }
+  return { ok: false, error: 'The page did not answer after the script was injected.' };
+}
+
+let firefoxRegistration: { unregister(): Promise<void> } | undefined;
+
+/**
+ * Make the registered content scripts match the settings (and the host permissions the
+ * person granted). Idempotent; called on every background start and on changes.
+ */
+export async function syncRegistrations(): Promise<string[]> {
+  const settings = await getSettings();
+  const wanted: string[] = [];
+  for (const d of registrationDomains(settings)) {
+    const pattern = originPatternFor(d);
+    try {
+      if (await browser.permissions.contains({ origins: [pattern] })) wanted.push(pattern);
+    } catch {
+      // Malformed pattern or API missing: skip that domain.
+    }
+  }
+  const scripting = (browser as any).scripting;
+  if (scripting?.registerContentScripts) {
+    try {
+      const existing: { id: string }[] = (await scripting.getRegisteredContentScripts?.({ ids: [REGISTRATION_ID] })) ?? [];
+      if (existing.length) await scripting.unregisterContentScripts({ ids: [REGISTRATION_ID] });
+      if (wanted.length) {
+        const script = { id: REGISTRATION_ID, matches: wanted, js: [CONTENT_SCRIPT], runAt: 'document_idle' };
+        try {
+          await scripting.registerContentScripts([{ ...script, persistAcrossSessions: true }]);
+        } catch {
+          await scripting.registerContentScripts([script]);
+        }
+      }
+      return wanted;
+    } catch {
+      // Fall through to the Firefox MV2 API.
+    }
+  }
+  const cs = (browser as any).contentScripts;
+  if (cs?.register) {
+    await firefoxRegistration?.unregister().catch(() => undefined);
+    firefoxRegistration = undefined;
+    if (wanted.length) {
+      firefoxRegistration = await cs.register({ matches: wanted, js: [{ file: CONTENT_SCRIPT }], runAt: 'document_idle' });
+    }
+  }
+  return wanted;
+}
+
+async function activeTabId(): Promise<number | undefined> {
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id;
+}
+
+/** Wire every background listener. Call once from defineBackground's main(). */
+export function startBackground(): void {
+  listenInBackground({
+    'glens:count': (msg, { tabId }) => (tabId === undefined ? undefined : setBadge(tabId, msg.count)),
+    'glens:annotateTab': (msg) => annotateTab(msg.tabId),
+    // Card text comes only from our dataset, looked up by id (the page cannot supply any).
+    'glens:cardData': (msg) => buildCardData(loadDataset(), msg.termId),
+  });
+
+  browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
+    // A new document: its content script reports a fresh count after annotating.
+    if (changeInfo.status === 'loading') void setBadge(tabId, 0);
+  });
+
+  browser.commands?.onCommand.addListener(async (command) => {
+    if (command !== 'next-term' && command !== 'previous-term') return;
+    const tabId = await activeTabId();
+    if (tabId === undefined) return;
+    try {
+      await sendToTab(tabId, { type: 'glens:navigate', direction: command === 'next-term' ? 'next' : 'previous' });
+    } catch {
+      // No content script on that tab.
+    }
+  });
+
+  const resync = () => void syncRegistrations().catch(() => undefined);
+  settingsItem.watch(resync);
+  browser.permissions?.onAdded?.addListener(resync);
+  browser.permissions?.onRemoved?.addListener(resync);
+  browser.runtime.onStartup?.addListener(resync);
+  browser.runtime.onInstalled?.addListener(resync);
+  resync();
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { checkBackgroundMessage, checkContentMessage, type SenderLike } from '@/lib/messaging/bus';
+import { badgeText, registrationDomains } from '@/lib/scope/controller';
+import { defaultSettings } from '@/lib/settings';
+
+const self = { id: 'ext-id', origin: 'chrome-extension://ext-id/' };
+const contentSender: SenderLike = { id: 'ext-id', url: 'https://www.un.org/page', tab: { id: 7 }, frameId: 0 };
+const popupSender: SenderLike = { id: 'ext-id', url: 'chrome-extension://ext-id/popup.html' };
+const optionsInTab: SenderLike = { id: 'ext-id', url: 'chrome-extension://ext-id/options.html', tab: { id: 3 } };
+const otherExtension: SenderLike = { id: 'evil-id', url: 'chrome-extension://evil-id/popup.html' };
+const lookalike: SenderLike = { id: 'ext-id', url: 'chrome-extension://ext-id.evil/popup.html' };
+
+describe('background receives', () => {
+  it('glens:count only from a content script in a tab', () => {
+    const msg = { type: 'glens:count', count: 4 };
+    expect(checkBackgroundMessage(msg, contentSender, self)).toEqual({ ok: true, msg });
+    expect(checkBackgroundMessage(msg, popupSender, self).ok).toBe(false);
+    expect(checkBackgroundMessage(msg, optionsInTab, self).ok).toBe(false);
+    expect(checkBackgroundMessage(msg, { ...contentSender, id: 'evil-id' }, self).ok).toBe(false);
+    expect(checkBackgroundMessage(msg, { ...contentSender, tab: { id: -1 } }, self).ok).toBe(false);
+  });
+
+  it('glens:annotateTab only from extension pages of this extension', () => {
+    const msg = { type: 'glens:annotateTab', tabId: 12 };
+    expect(checkBackgroundMessage(msg, popupSender, self)).toEqual({ ok: true, msg });
+    expect(checkBackgroundMessage(msg, optionsInTab, self).ok).toBe(true);
+    expect(checkBackgroundMessage(msg, contentSender, self)).toEqual({ ok: false, reason: 'glens:annotateTab only from extension pages' });
+    expect(checkBackgroundMessage(msg, otherExtension, self).ok).toBe(false);
+    expect(checkBackgroundMessage(msg, lookalike, self).ok).toBe(false);
+    expect(checkBackgroundMessage(msg, { id: 'ext-id' }, self).ok).toBe(false);
+  });
+
+  it.each([
+    ['unknown type', { type: 'glens:evil' }],
+    ['no type', { count: 3 }],
+    ['string count', { type: 'glens:count', count: '3' }],
+    ['negative count', { type: 'glens:count', count: -1 }],
+    ['fractional count', { type: 'glens:count', count: 1.5 }],
+    ['huge count', { type: 'glens:count', count: 1e9 }],
+    ['bad tabId', { type: 'glens:annotateTab', tabId: 'x' }],
+    ['null', null],
+    ['string', 'glens:count'],
+  ])('rejects a malformed message (%s)', (_n, msg) => {
+    expect(checkBackgroundMessage(msg, contentSender, self)).toEqual({ ok: false, reason: 'bad shape' });
+    expect(checkBackgroundMessage(msg, popupSender, self)).toEqual({ ok: false, reason: 'bad shape' });
+  });
+});
+
+describe('content script receives', () => {
+  it('accepts valid messages only from this extension', () => {
+    const msg = { type: 'glens:focusTerm', termId: 'ixp' };
+    expect(checkContentMessage(msg, { id: 'ext-id' }, self)).toEqual({ ok: true, msg });
+    expect(checkContentMessage(msg, { id: 'evil-id' }, self).ok).toBe(false);
+    expect(checkContentMessage(msg, {}, self).ok).toBe(false);
+  });
+  it.each([
+    [{ type: 'glens:focusTerm' }],
+    [{ type: 'glens:focusTerm', termId: 'x'.repeat(201) }],
+    [{ type: 'glens:navigate', direction: 'sideways' }],
+    [{ type: 'glens:start', reason: 'because' }],
+    [{ type: 'glens:count', count: 1 }],
+  ])('rejects a malformed message %j', (msg) => {
+    expect(checkContentMessage(msg, { id: 'ext-id' }, self)).toEqual({ ok: false, reason: 'bad shape' });
+  });
+});
+
+describe('background helpers', () => {
+  it('badge text is empty unless there are terms', () => {
+    expect(badgeText(0)).toBe('');
+    expect(badgeText(-3)).toBe('');
+    expect(badgeText(NaN)).toBe('');
+    expect(badgeText(12)).toBe('12');
+    expect(badgeText(12345)).toBe('999+');
+  });
+  it('registers scripts only for always-sites and added domains outside the manifest scope', () => {
+    const s = {
+      ...defaultSettings(),
+      extraDomains: ['example.org', 'press.un.org'],
+      siteModes: { 'news.example.com': 'always' as const, 'bad.example.com': 'never' as const, 'example.org': 'always' as const },
+    };
+    expect(registrationDomains(s)).toEqual(['example.org', 'news.example.com']);
+  });
+});
