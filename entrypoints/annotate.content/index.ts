@@ -1,9 +1,119 @@
+import { browser } from 'wxt/browser';
+import index from 'virtual:glens-index';
 import { defaultMatchPatterns } from '@/lib/scope/domains';
+import { listenInContent, reportCount } from '@/lib/messaging/bus';
+import type { PageReport } from '@/lib/messaging/protocol';
+import { decideScope, defaultSettings, getSettings, watchSettings, type Settings } from '@/lib/settings';
+import { globalSlot, startAnnotator, type Annotator } from '@/lib/page';
 
+/**
+ * Wiring only (see lib/page). The same file runs from the manifest (default scope) and when injected
+ * on demand by the background (scripting.executeScript + `glens:start`). A per-window Symbol slot
+ * guards against double starts; WXT's context invalidates an older copy when a newer one starts, and
+ * everything is undone when the extension is reloaded or updated (ctx.onInvalidated).
+ */
 export default defineContentScript({
   matches: defaultMatchPatterns(),
   runAt: 'document_idle',
-  main() {
-    // wiring only; see lib/page
+  main(ctx) {
+    const slot = globalSlot();
+    if (slot.alive?.()) return; // a live copy already runs in this window
+    slot.stop?.(); // an orphaned copy: undo its effects first
+
+    let annotator: Annotator | null = null;
+    let dead = false;
+    let settings: Settings = defaultSettings();
+    let starting: Promise<void> | null = null;
+
+    const stop = () => {
+      annotator?.stop();
+      annotator = null;
+    };
+    const teardown = () => {
+      if (dead) return;
+      dead = true;
+      stop();
+      unlisten();
+      unwatch?.();
+    };
+    slot.alive = () => !dead && ctx.isValid;
+    slot.stop = teardown;
+
+    const annotatorSettings = (s: Settings) => ({ density: s.density, kinds: s.kinds, theme: s.theme });
+
+    const start = (reason: NonNullable<PageReport['reason']>): Promise<void> => {
+      if (annotator || dead) return Promise.resolve();
+      if (document.designMode === 'on' || !document.documentElement) return Promise.resolve();
+      annotator = startAnnotator({
+        index,
+        settings: annotatorSettings(settings),
+        reason,
+        getCardData: (termId) => browser.runtime.sendMessage({ type: 'glens:cardData', termId }) as Promise<any>,
+        onChange: (r) => void reportCount(r.terms.length),
+        onLocationChange: (cb) => {
+          ctx.addEventListener(window, 'wxt:locationchange', () => cb());
+          return () => {};
+        },
+      });
+      return Promise.resolve();
+    };
+
+    const idleReport = (): PageReport => ({
+      url: location.href,
+      title: document.title,
+      state: 'off',
+      datasetVersion: index.version,
+      timing: { annotateMs: 0, longestSliceMs: 0, firstPaintMs: 0, slices: 0 },
+      terms: [],
+      guidance: [],
+    });
+
+    // Synchronously, before any await: the background may message right after injecting.
+    const unlisten = listenInContent(async (msg) => {
+      if (dead) return undefined;
+      switch (msg.type) {
+        case 'glens:getReport':
+          return annotator ? annotator.report() : idleReport();
+        case 'glens:focusTerm':
+          return annotator ? annotator.focusTerm(msg.termId) : false;
+        case 'glens:navigate':
+          if (!annotator) return false;
+          return msg.direction === 'next' ? annotator.next() : annotator.previous();
+        case 'glens:start':
+          await starting;
+          if (settings.paused) return { ok: false, error: 'Paused everywhere.' };
+          await start(msg.reason);
+          return { ok: true };
+      }
+    });
+
+    let unwatch: (() => void) | null = null;
+    ctx.onInvalidated(teardown);
+    // WXT notices an extension reload only when the context is checked: poll cheaply.
+    ctx.setInterval(() => {}, 2000);
+
+    starting = (async () => {
+      try {
+        settings = await getSettings();
+      } catch {
+        settings = defaultSettings();
+      }
+      if (dead) return;
+      const decision = decideScope(location.hostname, settings);
+      if (decision.on && decision.reason) await start(decision.reason);
+      try {
+        unwatch = watchSettings((s) => {
+          settings = s;
+          if (dead) return;
+          if (s.paused) return stop();
+          const d = decideScope(location.hostname, s);
+          if (annotator && d.why === 'never') return stop();
+          if (annotator) annotator.updateSettings(annotatorSettings(s));
+          else if (d.on && d.reason) void start(d.reason);
+        });
+      } catch {
+        unwatch = null;
+      }
+    })();
   },
 });

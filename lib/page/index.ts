@@ -1,0 +1,944 @@
+import type { CompiledIndex } from '@/lib/dataset/types';
+import { createMatcher } from '@/lib/match';
+import type { MatchContext, MatchSpan, PageSignals } from '@/lib/match/types';
+import type { CardData, PageReport } from '@/lib/messaging/protocol';
+import { HOST_TAG } from './constants';
+import { createCardHost, type CardHost } from './card-host';
+import { HitIndex, hitTest, rectsOf } from './hittest';
+import { observePage, watchLocation, type MutationBatch, type PageObserver } from './observe';
+import {
+  adoptSheet,
+  createHighlightPainter,
+  createWrapPainter,
+  hasHighlightApi,
+  makeHighlightSheet,
+  type PaintRange,
+  type Painter,
+  type Undo,
+} from './paint';
+import { newStats, pickYield, runSliced, type SliceStats } from './scheduler';
+import { blockOf, isBlockElement, isSkipElement, lastLE, makeChunk, segmentPoints, TextWalker, type Chunk, type Segment } from './walk';
+
+export { HOST_TAG } from './constants';
+export type { Painter, Undo } from './paint';
+
+/**
+ * The page layer's entry point: `startAnnotator()` walks the page in ≤ 10 ms slices (viewport
+ * first), matches each chunk of text, paints occurrences with the Highlight API, keeps a per-text-node
+ * index for hit-testing, observes mutations and in-page navigation, and hosts the card. `stop()`
+ * undoes every page effect.
+ */
+
+/** Density and kinds (names follow lib/settings). */
+export interface AnnotatorSettings {
+  /** 'all' occurrences, or only the first of each term per section. */
+  density: 'all' | 'first-per-section';
+  /** 'guided': only terms tied to ISOC guidance are painted; 'all': every glossary term. */
+  kinds: 'guided' | 'all';
+  /** Card colour scheme. */
+  theme?: 'auto' | 'light' | 'dark';
+}
+
+/** The part of lib/match's Matcher the page layer uses. */
+export interface PageMatcher {
+  find(text: string, ctx?: MatchContext): MatchSpan[];
+  /** When present, page-level guard signals are built incrementally per chunk (no whole-page scan in one task). */
+  pageSignals?(ctx: MatchContext): PageSignals;
+}
+
+export interface StartOptions {
+  index: CompiledIndex;
+  /** Matcher over `index` (default: createMatcher(index)). */
+  matcher?: PageMatcher;
+  root?: Document;
+  settings?: Partial<AnnotatorSettings>;
+  /** Card data by term id (the content script asks the background: `glens:cardData`). */
+  getCardData?: (termId: string) => Promise<CardData | null>;
+  reason?: PageReport['reason'];
+  /** Called (debounced) when the set of terms on the page changes: for the badge. */
+  onChange?: (report: PageReport) => void;
+  /** Slice budget in ms (≤ 10). */
+  budgetMs?: number;
+  /** Use the DOM-wrapping fallback even when the Highlight API exists (tests). */
+  forceFallback?: boolean;
+  /** Subscribe to in-page navigations (default: popstate/hashchange + polling location.href). */
+  onLocationChange?: (cb: () => void) => Undo;
+  /** Guidance titles by id (when the CompiledIndex has no `guidance` list). */
+  guidanceTitles?: Record<string, { kind: string; title: string }>;
+  /** Mutation debounce (ms). */
+  debounceMs?: number;
+}
+
+export interface Annotator {
+  /** Undo every page effect (highlights, stylesheet, host, listeners, observers, timers). */
+  stop(): void;
+  report(): PageReport;
+  /** Move to the next/previous painted occurrence, paint it as focus and open its card with focus in it. */
+  next(): boolean;
+  previous(): boolean;
+  /** Go to the next occurrence of a term id; false if none. */
+  focusTerm(id: string): boolean;
+  /** Resolves when the current pass (initial or re-scan) has finished. */
+  whenDone(): Promise<void>;
+  /** Apply new density/kinds/theme live. */
+  updateSettings(s: Partial<AnnotatorSettings>): void;
+  /** Re-scan changed content now (tests; otherwise debounced). */
+  flushMutations(): void;
+  /** For tests and the benchmark. */
+  readonly debug: {
+    painter: Painter;
+    occurrences(): Occ[];
+    hitAt(x: number, y: number): { termId: string; surface: string } | null;
+    card: CardHost;
+    stats: SliceStats;
+  };
+}
+
+/** One occurrence of a term on the page. */
+export interface Occ {
+  term: number;
+  seg: Segment;
+  /** [start, end) in seg.text. */
+  start: number;
+  end: number;
+  range: PaintRange;
+  surface: string;
+  guided: boolean;
+  /** Painter handle while painted. */
+  handle: unknown | null;
+}
+
+const NODE_BUDGET = 300;
+const CHUNK_CHARS = 12_000;
+const WINDOW = 64_000;
+const OVERLAP = 300;
+const GLOBAL_KEY = Symbol.for('glens');
+
+type GlobalSlot = { stop?: () => void; alive?: () => boolean };
+
+/** The per-window slot used as the double-start guard (a Symbol property, not a DOM attribute). */
+export function globalSlot(win: Window = window): GlobalSlot {
+  const w = win as unknown as Record<symbol, GlobalSlot | undefined>;
+  let slot = w[GLOBAL_KEY];
+  if (!slot) {
+    slot = {};
+    try {
+      Object.defineProperty(win, GLOBAL_KEY, { value: slot, configurable: true, enumerable: false, writable: false });
+    } catch {
+      w[GLOBAL_KEY] = slot;
+    }
+  }
+  return slot;
+}
+
+/** Start annotating a document. See Annotator. */
+export function startAnnotator(opts: StartOptions): Annotator {
+  const doc = opts.root ?? document;
+  const win = (doc.defaultView ?? window) as Window & typeof globalThis;
+  const index = opts.index;
+  const matcher = opts.matcher ?? createMatcher(index);
+  const settings: AnnotatorSettings = { density: 'all', kinds: 'all', theme: 'auto', ...opts.settings };
+  const budget = Math.min(opts.budgetMs ?? 8, 10);
+  const undos: Undo[] = [];
+  const stats = newStats();
+  const t0 = performance.now();
+  let firstPaintMs = -1;
+  let annotateMs = 0;
+  let state: PageReport['state'] = 'running';
+  let stopped = false;
+  let generation = 0;
+
+  // ---- painter + stylesheet
+  const useApi = !opts.forceFallback && hasHighlightApi(win);
+  let observer: PageObserver | null = null;
+  const mutate = (fn: () => void) => (observer ? observer.pause(fn) : fn());
+  const painter: Painter = useApi ? createHighlightPainter(win) : createWrapPainter(doc, mutate);
+  undos.push(() => painter.dispose());
+  const sheet = makeHighlightSheet(win);
+  const adopted = new Set<Document | ShadowRoot>();
+  const adopt = (holder: Document | ShadowRoot) => {
+    if (!sheet || adopted.has(holder)) return;
+    adopted.add(holder);
+    undos.push(adoptSheet(holder, sheet));
+  };
+  adopt(doc);
+  const shadowRoots: ShadowRoot[] = [];
+  const onShadowRoot = (sr: ShadowRoot) => {
+    if (adopted.has(sr)) return;
+    shadowRoots.push(sr);
+    adopt(sr);
+    observer?.observe(sr);
+  };
+
+  // ---- state
+  const segOccs = new Map<Segment, Occ[]>();
+  const blockSegs = new Map<Element, Segment[]>();
+  const hit = new HitIndex<Occ>();
+  const handleToOcc = new Map<unknown, Occ>();
+  let orderDirty = true;
+  let ordered: Segment[] = [];
+  let focusOcc: Occ | null = null;
+  const provisional = new Set<string>();
+  /**
+   * Page-level guard signals. Scanning the whole page text at once would be one long task on a big page,
+   * so signals are accumulated chunk by chunk (title/URL first, then text in scan order: viewport, then
+   * document order). A guarded term is judged on the context seen so far (local window always applies).
+   */
+  const hasGuards = index.terms.some((t) => t.context && t.context.length > 0);
+  const matchCtx: MatchContext = { title: doc.title, url: doc.location?.href };
+  const resetSignals = () => {
+    delete matchCtx.signals;
+    if (matcher.pageSignals) {
+      const head = matcher.pageSignals({ title: doc.title, url: doc.location?.href }).head;
+      matchCtx.signals = { head: new Set(head), body: new Set() };
+    } else {
+      matchCtx.pageText = () => (doc.body?.textContent ?? '').slice(0, 2_000_000);
+    }
+  };
+  resetSignals();
+  const addSignals = (text: string) => {
+    if (!hasGuards || !matcher.pageSignals || !matchCtx.signals) return;
+    const body = matchCtx.signals.body;
+    for (const id of matcher.pageSignals({ pageText: text }).body) body.add(id);
+  };
+
+  const walkRoot = (): Element | null => doc.body ?? doc.documentElement;
+
+  // ---- card
+  const card = createCardHost({
+    doc,
+    index,
+    getCardData: opts.getCardData,
+    theme: () => settings.theme ?? 'auto',
+    onClosed: () => setFocus(null),
+  });
+  undos.push(() => card.dispose());
+  const isOwn = (n: Node) => n === card.hostElement() || (n.nodeType === 1 && (n as Element).localName === HOST_TAG);
+
+  // ---- painting decisions
+  const wantKind = (o: Occ) => settings.kinds === 'all' || o.guided;
+  const paint = (o: Occ) => {
+    if (o.handle) return;
+    o.handle = painter.add(o.range, o.guided);
+    handleToOcc.set(o.handle, o);
+    if (firstPaintMs < 0) firstPaintMs = performance.now() - t0;
+  };
+  const unpaint = (o: Occ) => {
+    if (!o.handle) return;
+    if (focusOcc === o) setFocus(null);
+    painter.remove(o.handle, o.guided);
+    handleToOcc.delete(o.handle);
+    o.handle = null;
+  };
+  /** While streaming: paint unless density/kinds exclude it (exact density is settled by reconcile()). */
+  const paintProvisional = (o: Occ) => {
+    if (!wantKind(o)) return;
+    if (settings.density === 'first-per-section') {
+      const key = o.seg.section >= 0 ? `${o.term}:s${o.seg.section}` : `${o.term}:b`;
+      if (provisional.has(key)) return;
+      provisional.add(key);
+    }
+    paint(o);
+  };
+
+  const sortedSegments = (): Segment[] => {
+    if (orderDirty) {
+      ordered = [...segOccs.keys()].sort((a, b) => a.seq - b.seq);
+      orderDirty = false;
+    }
+    return ordered;
+  };
+  const allOccsInOrder = (): Occ[] => {
+    const out: Occ[] = [];
+    for (const s of sortedSegments()) for (const o of segOccs.get(s)!) out.push(o);
+    return out;
+  };
+
+  /** Settle density and kinds exactly (document order). */
+  const reconcile = () => {
+    const seen = new Set<string>();
+    for (const o of allOccsInOrder()) {
+      let want = wantKind(o);
+      if (want && settings.density === 'first-per-section') {
+        const key = `${o.term}:${o.seg.section}`;
+        if (seen.has(key)) want = false;
+        else seen.add(key);
+      }
+      if (want) paint(o);
+      else unpaint(o);
+    }
+    provisional.clear();
+  };
+
+  // ---- occurrences
+  const addOccs = (seg: Segment, spans: { start: number; end: number; term: number }[]) => {
+    if (!spans.length) return;
+    let list = segOccs.get(seg);
+    if (!list) {
+      // Only segments with occurrences are kept (memory stays proportional to hits, not to page text).
+      if (Number.isNaN(seg.seq)) placeSegment(seg);
+      list = [];
+      segOccs.set(seg, list);
+      let l = blockSegs.get(seg.block);
+      if (!l) blockSegs.set(seg.block, (l = []));
+      l.push(seg);
+      orderDirty = true;
+    }
+    for (const sp of spans) {
+      const t = index.terms[sp.term];
+      if (!t) continue;
+      const [a, b] = segmentPoints(seg, sp.start, sp.end);
+      const o: Occ = {
+        term: sp.term,
+        seg,
+        start: sp.start,
+        end: sp.end,
+        range: { startContainer: a.node, startOffset: a.offset, endContainer: b.node, endOffset: b.offset },
+        surface: seg.text.slice(sp.start, sp.end),
+        guided: t.related.length > 0,
+        handle: null,
+      };
+      list.push(o);
+      const i0 = seg.nodes.indexOf(a.node);
+      const i1 = seg.nodes.indexOf(b.node);
+      for (let i = i0; i <= i1; i++) {
+        const node = seg.nodes[i];
+        hit.add(node, i === i0 ? a.offset : 0, i === i1 ? b.offset : node.data.length, o);
+      }
+      paintProvisional(o);
+    }
+  };
+
+  const dropSegment = (seg: Segment) => {
+    const list = segOccs.get(seg);
+    if (list) {
+      for (const o of list) {
+        unpaint(o);
+        const i0 = seg.nodes.indexOf(o.range.startContainer);
+        const i1 = seg.nodes.indexOf(o.range.endContainer);
+        for (let i = i0; i <= i1 && i >= 0; i++) hit.remove(seg.nodes[i], o);
+      }
+      segOccs.delete(seg);
+      orderDirty = true;
+    }
+  };
+
+  /** Match a chunk in windows (a 5 MB text node must not become one long task). */
+  const matchChunk = (chunk: Chunk, from: number): number => {
+    const text = chunk.text;
+    const len = text.length;
+    let end = Math.min(len, from + WINDOW);
+    const last = end >= len;
+    const slice = from === 0 && last ? text : text.slice(from, end);
+    let spans: MatchSpan[];
+    addSignals(slice);
+    try {
+      spans = matcher.find(slice, matchCtx);
+    } catch {
+      spans = [];
+    }
+    const safeEnd = last ? len : end - OVERLAP;
+    let keptEnd = from;
+    let si = 0;
+    for (const sp of spans) {
+      const s = sp.start + from;
+      const e = sp.end + from;
+      if (s >= safeEnd) break;
+      keptEnd = Math.max(keptEnd, e);
+      // Map to a segment.
+      si = lastLE(chunk.offsets, s);
+      if (si < 0) continue;
+      const seg = chunk.segments[si];
+      const base = chunk.offsets[si];
+      if (e - base > seg.text.length) continue; // crosses a block separator: never
+      addOccs(seg, [{ start: s - base, end: e - base, term: sp.term }]);
+    }
+    if (last) return len;
+    let next = Math.max(safeEnd, keptEnd);
+    // Start the next window at a word start so a word tail cannot match as a term.
+    while (next < len && next < safeEnd + OVERLAP && /[\p{L}\p{N}]/u.test(text[next]) && /[\p{L}\p{N}]/u.test(text[next - 1])) next++;
+    end = next;
+    return end;
+  };
+
+  // ---- passes
+  interface Pass {
+    walkers: Array<{ w: TextWalker; onSegments?: (s: Segment[]) => void }>;
+    pending: Segment[];
+    pendingChars: number;
+    chunk: Chunk | null;
+    chunkPos: number;
+  }
+
+  let nextSeq = 1;
+
+  /** One unit of work; returns true while more remains. */
+  const makeStep = (pass: Pass) => (): boolean => {
+    if (pass.chunk) {
+      pass.chunkPos = matchChunk(pass.chunk, pass.chunkPos);
+      if (pass.chunkPos >= pass.chunk.text.length) pass.chunk = null;
+      return pass.chunk !== null || pass.walkers.length > 0 || pass.pending.length > 0;
+    }
+    const cur = pass.walkers[0];
+    if (!cur) {
+      if (pass.pending.length) {
+        pass.chunk = makeChunk(pass.pending);
+        pass.chunkPos = 0;
+        pass.pending = [];
+        pass.pendingChars = 0;
+        return true;
+      }
+      return false;
+    }
+    const out: Segment[] = [];
+    const finished = cur.w.run(NODE_BUDGET, out);
+    if (out.length) {
+      cur.onSegments?.(out);
+      for (const s of out) {
+        pass.pending.push(s);
+        pass.pendingChars += s.text.length + 1;
+      }
+    }
+    if (finished) pass.walkers.shift();
+    if (pass.pendingChars >= CHUNK_CHARS || (finished && pass.pending.length)) {
+      pass.chunk = makeChunk(pass.pending);
+      pass.chunkPos = 0;
+      pass.pending = [];
+      pass.pendingChars = 0;
+    }
+    return true;
+  };
+
+  /** Visible blocks, sampled with elementFromPoint on a grid (cheap; layout is usually clean at idle). */
+  const viewportBlocks = (root: Element): Element[] => {
+    const out: Element[] = [];
+    const w = win.innerWidth || 0;
+    const h = win.innerHeight || 0;
+    if (!w || !h || typeof doc.elementFromPoint !== 'function') return out;
+    // At the top of the page the document-order walk already starts with the viewport; sampling would
+    // only force a synchronous layout of a possibly huge page. Sample only when scrolled.
+    if ((win.scrollY || 0) < h / 2) return out;
+    const seen = new Set<Element>();
+    for (let row = 0; row < 12; row++) {
+      for (let col = 0; col < 4; col++) {
+        let el: Element | null = null;
+        try {
+          el = doc.elementFromPoint(((col + 0.5) * w) / 4, ((row + 0.5) * h) / 12);
+        } catch {
+          el = null;
+        }
+        if (!el || seen.has(el) || isOwn(el)) continue;
+        seen.add(el);
+        const b = blockOf(el, root);
+        if (!b || b === root || b === doc.documentElement || !root.contains(b)) continue;
+        if (b.childElementCount > 50) continue; // a container: the full pass handles it
+        out.push(b);
+      }
+    }
+    // Drop blocks nested in another chosen block; keep document order.
+    const uniq = [...new Set(out)];
+    const top = uniq.filter((b) => !uniq.some((o) => o !== b && o.contains(b)));
+    top.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    return top;
+  };
+
+  let passPromise: Promise<void> = Promise.resolve();
+
+  /**
+   * The initial (or after-navigation) full pass. It starts at once in document order (at the top of a
+   * page that IS the viewport, and the first ranges are painted in the first slice). Once the first frame
+   * has rendered (layout is clean, so reading the viewport forces nothing), blocks visible in a scrolled
+   * viewport are moved to the front of the queue; the document-order walk skips them later.
+   */
+  const fullPass = () => {
+    const gen = ++generation;
+    state = 'running';
+    const root = walkRoot();
+    if (!root) {
+      state = 'done';
+      passPromise = Promise.resolve();
+      return;
+    }
+    const vpSegs = new Map<Element, Segment[]>();
+    const done = new Set<Element>();
+    const main: TextWalker = new TextWalker(root, { done, onDone: (el) => onDone(el), onShadowRoot });
+    // Viewport blocks get their document-order key when the full walk passes them.
+    const onDone = (el: Element) => {
+      const sec = main.currentSection;
+      for (const s of vpSegs.get(el) ?? []) {
+        s.seq = nextSeq++;
+        s.section = sec;
+      }
+      orderDirty = true;
+    };
+    const pass: Pass = {
+      walkers: [
+        {
+          w: main,
+          onSegments: (segs) => {
+            for (const s of segs) s.seq = nextSeq++;
+          },
+        },
+      ],
+      pending: [],
+      pendingChars: 0,
+      chunk: null,
+      chunkPos: 0,
+    };
+    const viewportFirst = () => {
+      if (stopped || gen !== generation || main.done) return;
+      const vp = viewportBlocks(root).filter((b) => main.isAhead(b));
+      const walkers: Pass['walkers'] = [];
+      for (const b of vp) {
+        done.add(b);
+        const list: Segment[] = [];
+        vpSegs.set(b, list);
+        walkers.push({
+          w: new TextWalker(b, { onShadowRoot, section: -1 }),
+          onSegments: (segs) => {
+            for (const s of segs) {
+              s.section = -1;
+              s.seq = -1;
+              list.push(s);
+            }
+          },
+        });
+      }
+      if (walkers.length) pass.walkers.unshift(...walkers);
+    };
+    try {
+      win.requestAnimationFrame(() => {
+        const id = setTimeout(viewportFirst, 0);
+        undos.push(() => clearTimeout(id));
+      });
+    } catch {
+      /* no rAF: document order only */
+    }
+    const passStart = performance.now();
+    passPromise = runSliced(makeStep(pass), {
+      budgetMs: budget,
+      stats,
+      cancelled: () => stopped || gen !== generation,
+      yieldFn: pickYield(),
+    }).then(() => {
+      if (stopped || gen !== generation) return;
+      reconcile();
+      annotateMs = performance.now() - passStart;
+      state = 'done';
+      notifyChange();
+    });
+  };
+
+  /** Re-scan changed blocks only (from the MutationObserver). */
+  const rescan = (batch: MutationBatch) => {
+    if (stopped) return;
+    const root = walkRoot();
+    if (!root) return;
+    if (batch.full || (batch.blocks.has(root) && root === doc.body)) {
+      clearAll();
+      fullPass();
+      return;
+    }
+    // Top-most changed blocks.
+    const blocks = [...batch.blocks].filter((b) => b.isConnected);
+    const tops = blocks.filter((b) => !blocks.some((o) => o !== b && o.contains(b)));
+    // Drop segments under changed blocks and of disconnected content (only segments with hits are kept,
+    // so this loop is proportional to the number of annotated blocks).
+    for (const [block, segs] of blockSegs) {
+      const gone = batch.removed && (!block.isConnected || segs.some((s) => !s.nodes[0]?.isConnected));
+      if (gone || tops.some((t) => t === block || t.contains(block))) {
+        for (const s of segs) dropSegment(s);
+        blockSegs.delete(block);
+      }
+    }
+    if (!tops.length) {
+      notifyChange();
+      return;
+    }
+    const gen = generation;
+    const walkers: Pass['walkers'] = tops.map((b) => ({
+      w: new TextWalker(b, { onShadowRoot }),
+      onSegments: (segs: Segment[]) => {
+        // Placed in document order lazily, when a segment gets its first occurrence.
+        for (const s of segs) s.seq = NaN;
+      },
+    }));
+    const pass: Pass = { walkers, pending: [], pendingChars: 0, chunk: null, chunkPos: 0 };
+    const prev = passPromise;
+    passPromise = prev.then(() =>
+      runSliced(makeStep(pass), { budgetMs: budget, stats, cancelled: () => stopped || gen !== generation }).then(() => {
+        if (stopped || gen !== generation) return;
+        reconcile();
+        notifyChange();
+      }),
+    );
+  };
+
+  /** Give a re-scanned segment a document-order key and a section from its neighbours (binary search). */
+  const placeSegment = (seg: Segment) => {
+    const sorted = sortedSegments();
+    const first = seg.nodes[0];
+    let lo = 0;
+    let hi = sorted.length - 1;
+    let pred = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const other = sorted[mid].nodes[0];
+      if (other.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        pred = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const before = pred >= 0 ? sorted[pred].seq : 0;
+    const after = pred + 1 < sorted.length ? sorted[pred + 1].seq : before + 2;
+    seg.seq = before + (after - before) / 2;
+    seg.section = pred >= 0 ? sorted[pred].section : 0;
+    sorted.splice(pred + 1, 0, seg);
+  };
+
+  const clearAll = () => {
+    setFocus(null);
+    for (const s of [...segOccs.keys()]) dropSegment(s);
+    segOccs.clear();
+    blockSegs.clear();
+    hit.clear();
+    handleToOcc.clear();
+    provisional.clear();
+    orderDirty = true;
+  };
+
+  // ---- change notifications (badge)
+  let changeTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastDistinct = -1;
+  const notifyChange = () => {
+    if (!opts.onChange || stopped) return;
+    if (changeTimer !== null) return;
+    changeTimer = setTimeout(() => {
+      changeTimer = null;
+      if (stopped) return;
+      const r = report();
+      if (r.terms.length !== lastDistinct || r.state === 'done') {
+        lastDistinct = r.terms.length;
+        opts.onChange?.(r);
+      }
+    }, 50);
+  };
+  undos.push(() => {
+    if (changeTimer !== null) clearTimeout(changeTimer);
+  });
+
+  // ---- report
+  const guidanceInfo = (id: string): { kind: string; title: string } => {
+    const g = index.guidance?.find((x) => x.id === id);
+    if (g) return g;
+    const given = opts.guidanceTitles?.[id];
+    if (given) return given;
+    const fromCard = card.cachedGuidance(id);
+    if (fromCard) return fromCard;
+    const kind = /^P\d/.test(id) ? 'principle' : /^R\d/.test(id) ? 'recommendation' : /^C\d/.test(id) ? 'characteristic' : 'instrument';
+    return { kind, title: id };
+  };
+
+  const report = (): PageReport => {
+    const terms = new Map<number, { count: number; surfaces: Record<string, number>; first?: Occ }>();
+    for (const o of allOccsInOrder()) {
+      let t = terms.get(o.term);
+      if (!t) terms.set(o.term, (t = { count: 0, surfaces: {}, first: o }));
+      t.count++;
+      t.surfaces[o.surface] = (t.surfaces[o.surface] ?? 0) + 1;
+    }
+    const outTerms: PageReport['terms'] = [];
+    const firstContext: Record<string, string> = {};
+    const guidance = new Map<string, { count: number; terms: string[] }>();
+    for (const [ti, t] of terms) {
+      const ct = index.terms[ti];
+      outTerms.push({ id: ct.id, label: ct.label, count: t.count, surfaces: t.surfaces, related: [...ct.related] });
+      if (t.first) {
+        const f = t.first;
+        firstContext[ct.id] = f.seg.text.slice(Math.max(0, f.start - 60), Math.min(f.seg.text.length, f.end + 60)).trim();
+      }
+      for (const g of ct.related) {
+        let e = guidance.get(g);
+        if (!e) guidance.set(g, (e = { count: 0, terms: [] }));
+        e.count += t.count;
+        e.terms.push(ct.id);
+      }
+    }
+    return {
+      url: doc.location?.href ?? '',
+      title: doc.title ?? '',
+      state: stopped ? 'off' : state,
+      reason: opts.reason,
+      datasetVersion: index.version,
+      timing: {
+        annotateMs: round(state === 'done' ? annotateMs : performance.now() - t0),
+        longestSliceMs: round(stats.longestSliceMs),
+        firstPaintMs: round(Math.max(0, firstPaintMs)),
+        slices: stats.slices,
+      },
+      terms: outTerms,
+      guidance: [...guidance].map(([id, e]) => ({ id, ...guidanceInfo(id), count: e.count, terms: e.terms })),
+      firstContext,
+    };
+  };
+
+  // ---- focus + navigation
+  function setFocus(o: Occ | null) {
+    focusOcc = o;
+    try {
+      painter.setFocus(o?.handle ?? null);
+    } catch {
+      /* painter disposed */
+    }
+  }
+
+  const visible = (o: Occ) => rectsOf(doc, o.range).some((r) => r.width > 0 || r.height > 0);
+
+  const openOcc = (o: Occ, how: { pinned: boolean; focus: boolean }) => {
+    const termId = index.terms[o.term].id;
+    card.open({
+      termId,
+      anchor: () => rectsOf(doc, o.range),
+      pinned: how.pinned,
+      focus: how.focus,
+      node: o.range.startContainer,
+    });
+  };
+
+  const goTo = (o: Occ) => {
+    setFocus(o);
+    scrollToRange(doc, win, o.range);
+    openOcc(o, { pinned: true, focus: true });
+  };
+
+  const step = (dir: 1 | -1, filter?: (o: Occ) => boolean): boolean => {
+    const list = allOccsInOrder().filter((o) => o.handle !== null || (filter && filter(o)));
+    const cands = filter ? list.filter(filter) : list;
+    if (!cands.length) return false;
+    let i = focusOcc ? cands.indexOf(focusOcc) : -1;
+    for (let n = 0; n < cands.length; n++) {
+      i = i < 0 ? (dir === 1 ? 0 : cands.length - 1) : (i + dir + cands.length) % cands.length;
+      const o = cands[i];
+      if (visible(o)) {
+        card.rememberFocus();
+        goTo(o);
+        return true;
+      }
+    }
+    return false;
+  };
+
+  // ---- pointer + keyboard
+  let px = 0;
+  let py = 0;
+  let rafPending = false;
+  let hoverTimer: ReturnType<typeof setTimeout> | null = null;
+  let hoverOcc: Occ | null = null;
+
+  const hitAt = (x: number, y: number): Occ | null => {
+    if (painter.kind === 'wrap') {
+      const el = doc.elementFromPoint(x, y);
+      const h = el && painter.handleForNode?.(el.firstChild ?? el);
+      return h ? (handleToOcc.get(h) ?? null) : null;
+    }
+    const o = hitTest(doc, hit, (oc) => oc.range, x, y, shadowRoots);
+    return o && o.handle ? o : null;
+  };
+
+  const clearHover = () => {
+    if (hoverTimer !== null) clearTimeout(hoverTimer);
+    hoverTimer = null;
+    hoverOcc = null;
+  };
+
+  const onFrame = () => {
+    rafPending = false;
+    if (stopped) return;
+    const o = hitAt(px, py);
+    if (o) {
+      card.pointerOnAnchor(true);
+      if (card.isOpenFor(index.terms[o.term].id)) return;
+      if (hoverOcc === o) return;
+      clearHover();
+      hoverOcc = o;
+      hoverTimer = setTimeout(() => {
+        hoverTimer = null;
+        if (hoverOcc === o && !stopped) openOcc(o, { pinned: false, focus: false });
+      }, 300);
+    } else {
+      clearHover();
+      card.pointerOnAnchor(false);
+    }
+  };
+
+  const onPointerMove = (e: PointerEvent) => {
+    if (e.pointerType === 'touch') return;
+    if (isOwn(e.target as Node)) {
+      clearHover();
+      return;
+    }
+    px = e.clientX;
+    py = e.clientY;
+    if (!rafPending && segOccs.size) {
+      rafPending = true;
+      win.requestAnimationFrame(onFrame);
+    }
+  };
+
+  const onClick = (e: MouseEvent) => {
+    if (isOwn(e.target as Node)) return;
+    const o = segOccs.size ? hitAt(e.clientX, e.clientY) : null;
+    if (o) {
+      clearHover();
+      setFocus(null);
+      openOcc(o, { pinned: true, focus: false });
+    } else if (card.isOpen()) {
+      card.close(false);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && card.isOpen()) {
+      card.close(true);
+      return;
+    }
+    if (!e.altKey || !e.shiftKey || e.ctrlKey || e.metaKey) return;
+    const k = e.code === 'KeyJ' ? 1 : e.code === 'KeyK' ? -1 : 0;
+    if (!k) return;
+    if (isEditableTarget(e.target as Element | null)) return;
+    e.preventDefault();
+    step(k as 1 | -1);
+  };
+
+  win.addEventListener('pointermove', onPointerMove, { passive: true, capture: true });
+  doc.addEventListener('click', onClick, { capture: true });
+  win.addEventListener('keydown', onKeyDown, { capture: true });
+  undos.push(() => {
+    win.removeEventListener('pointermove', onPointerMove, { capture: true });
+    doc.removeEventListener('click', onClick, { capture: true });
+    win.removeEventListener('keydown', onKeyDown, { capture: true });
+    clearHover();
+  });
+
+  // ---- observers
+  const root = walkRoot();
+  if (root) {
+    observer = observePage({ root, isOwn, onBatch: rescan, debounceMs: opts.debounceMs });
+    undos.push(() => observer?.stop());
+    for (const sr of shadowRoots) observer.observe(sr);
+  }
+  let navTimer: ReturnType<typeof setTimeout> | null = null;
+  const onNav = () => {
+    if (stopped) return;
+    if (navTimer !== null) clearTimeout(navTimer);
+    // Let the page render its new route first; mutations in between are covered by the full pass.
+    navTimer = setTimeout(() => {
+      navTimer = null;
+      if (stopped) return;
+      card.close(false);
+      matchCtx.title = doc.title;
+      matchCtx.url = doc.location?.href;
+      resetSignals();
+      clearAll();
+      fullPass();
+      notifyChange();
+    }, 200);
+  };
+  undos.push((opts.onLocationChange ?? ((cb) => watchLocation(win, cb)))(onNav));
+  undos.push(() => {
+    if (navTimer !== null) clearTimeout(navTimer);
+  });
+
+  fullPass();
+
+  const annotator: Annotator = {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      generation++;
+      clearAll();
+      for (let i = undos.length - 1; i >= 0; i--) {
+        try {
+          undos[i]();
+        } catch {
+          /* keep undoing the rest */
+        }
+      }
+      undos.length = 0;
+    },
+    report,
+    next: () => step(1),
+    previous: () => step(-1),
+    focusTerm(id) {
+      const ti = index.terms.findIndex((t) => t.id === id);
+      if (ti < 0) return false;
+      return step(1, (o) => o.term === ti);
+    },
+    whenDone: async () => {
+      // Passes can chain (re-scans queue behind the current pass).
+      let p: Promise<void>;
+      do {
+        p = passPromise;
+        await p;
+      } while (p !== passPromise);
+    },
+    updateSettings(s) {
+      Object.assign(settings, s);
+      if (!stopped) {
+        reconcile();
+        card.refresh();
+      }
+    },
+    flushMutations() {
+      observer?.flush();
+    },
+    debug: {
+      painter,
+      occurrences: allOccsInOrder,
+      hitAt(x, y) {
+        const o = hitAt(x, y);
+        return o ? { termId: index.terms[o.term].id, surface: o.surface } : null;
+      },
+      card,
+      stats,
+    },
+  };
+  return annotator;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/** Editable targets where our shortcuts must not fire. */
+export function isEditableTarget(el: Element | null): boolean {
+  if (!el || el.nodeType !== 1) return false;
+  const tag = el.localName;
+  if (tag === 'input' || tag === 'textarea' || tag === 'select') return true;
+  if ((el as HTMLElement).isContentEditable) return true;
+  return el.ownerDocument?.designMode === 'on';
+}
+
+/** Scroll so the range is in view (its scroll container first, then the window). */
+function scrollToRange(doc: Document, win: Window, r: PaintRange): void {
+  const el = r.startContainer.parentElement;
+  try {
+    el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  } catch {
+    /* ignore */
+  }
+  const rect = rectsOf(doc, r)[0];
+  if (!rect) return;
+  const h = win.innerHeight;
+  if (rect.top < 60 || rect.bottom > h - 60) {
+    try {
+      win.scrollBy({ top: rect.top - h / 3, behavior: 'instant' as ScrollBehavior });
+    } catch {
+      win.scrollBy(0, rect.top - h / 3);
+    }
+  }
+}
+
+// Re-exports for tests and tools.
+export { isBlockElement, isSkipElement };
+export type { Segment };

@@ -1,0 +1,331 @@
+import { CSS_VAR_GUIDED_BG, CSS_VAR_TERM_LINE, HL_FOCUS, HL_GUIDED, HL_TERM, WRAP_TAG } from './constants';
+
+/**
+ * Painting. With the CSS Custom Highlight API (the normal path) nothing in the page's DOM changes:
+ * StaticRanges are added to three prefixed highlights and styled by ONE constructed stylesheet adopted
+ * into the document (and into open shadow roots that hold annotated text). Where the API is missing,
+ * a fallback wraps occurrences in <glens-mark> elements (never in editable regions: the walker skips
+ * them) and unwraps them exactly. Every paint function returns its undo.
+ */
+
+export type Undo = () => void;
+
+/** One boundary-point pair for an occurrence. */
+export interface PaintRange {
+  startContainer: Text;
+  startOffset: number;
+  endContainer: Text;
+  endOffset: number;
+}
+
+/** The highlight CSS. Colours come from --glens-* custom properties with fallbacks. */
+export const HIGHLIGHT_CSS = `
+::highlight(${HL_GUIDED}) {
+  background-color: var(${CSS_VAR_GUIDED_BG}, rgba(245, 180, 0, 0.32));
+  text-decoration: underline solid var(--glens-guided-line, currentColor) 2px;
+  text-underline-offset: 3px;
+}
+::highlight(${HL_TERM}) {
+  text-decoration: underline dotted var(${CSS_VAR_TERM_LINE}, currentColor) 2px;
+  text-underline-offset: 3px;
+}
+::highlight(${HL_FOCUS}) {
+  background-color: var(--glens-focus-bg, #1d4ed8);
+  color: var(--glens-focus-fg, #ffffff);
+}
+@media (prefers-color-scheme: dark) {
+  ::highlight(${HL_GUIDED}) { background-color: var(${CSS_VAR_GUIDED_BG}, rgba(250, 204, 21, 0.30)); }
+  ::highlight(${HL_FOCUS}) { background-color: var(--glens-focus-bg, #facc15); color: var(--glens-focus-fg, #000000); }
+}
+@media (forced-colors: active) {
+  ::highlight(${HL_GUIDED}) { background-color: Mark; color: MarkText; text-decoration: underline solid CanvasText 2px; }
+  ::highlight(${HL_TERM}) { text-decoration: underline dotted CanvasText 2px; }
+  ::highlight(${HL_FOCUS}) { background-color: Highlight; color: HighlightText; }
+}
+${WRAP_TAG} { all: unset; display: inline; }
+${WRAP_TAG}[data-glens="guided"] { background-color: var(${CSS_VAR_GUIDED_BG}, rgba(245, 180, 0, 0.32)); text-decoration: underline solid currentColor 2px; }
+${WRAP_TAG}[data-glens="term"] { text-decoration: underline dotted currentColor 2px; }
+${WRAP_TAG}[data-glens-focus] { background-color: var(--glens-focus-bg, #1d4ed8); color: var(--glens-focus-fg, #ffffff); }
+@media (forced-colors: active) {
+  ${WRAP_TAG}[data-glens="guided"] { background-color: Mark; color: MarkText; }
+  ${WRAP_TAG}[data-glens-focus] { background-color: Highlight; color: HighlightText; }
+}
+`;
+
+/** True when the CSS Custom Highlight API is usable here. */
+export function hasHighlightApi(win: Window & typeof globalThis = window): boolean {
+  const css = (win as { CSS?: { highlights?: unknown } }).CSS;
+  return !!css && !!css.highlights && typeof (win as { Highlight?: unknown }).Highlight === 'function';
+}
+
+type SheetHolder = Document | ShadowRoot;
+
+/**
+ * Adopt `sheet` into a document or shadow root (appending; the page's own sheets stay).
+ * @returns undo, which removes exactly our sheet.
+ */
+export function adoptSheet(holder: SheetHolder, sheet: CSSStyleSheet): Undo {
+  try {
+    const list = holder.adoptedStyleSheets as CSSStyleSheet[] & { push?: (s: CSSStyleSheet) => number };
+    if (typeof list.push === 'function') list.push(sheet);
+    else holder.adoptedStyleSheets = [...list, sheet];
+  } catch {
+    try {
+      holder.adoptedStyleSheets = [...holder.adoptedStyleSheets, sheet];
+    } catch {
+      return () => {};
+    }
+  }
+  return () => {
+    try {
+      const list = holder.adoptedStyleSheets;
+      const i = list.indexOf(sheet);
+      if (i < 0) return;
+      if (typeof (list as CSSStyleSheet[]).splice === 'function') (list as CSSStyleSheet[]).splice(i, 1);
+      else holder.adoptedStyleSheets = list.filter((s) => s !== sheet);
+    } catch {
+      /* the holder is gone or the page froze the list; nothing else to undo */
+    }
+  };
+}
+
+/** Build the constructed stylesheet for highlights (null where constructable sheets are missing). */
+export function makeHighlightSheet(win: Window & typeof globalThis = window): CSSStyleSheet | null {
+  try {
+    const sheet = new win.CSSStyleSheet();
+    sheet.replaceSync(HIGHLIGHT_CSS);
+    return sheet;
+  } catch {
+    return null;
+  }
+}
+
+/** What the annotator needs from a painter. */
+export interface Painter {
+  readonly kind: 'highlight' | 'wrap';
+  /** Paint one occurrence; returns a handle for remove(). */
+  add(r: PaintRange, guided: boolean): unknown;
+  remove(handle: unknown, guided: boolean): void;
+  /** Paint (or clear with null) the keyboard focus. */
+  setFocus(handle: unknown | null): void;
+  /** Number of painted occurrences. */
+  size(): number;
+  /** Remove everything this painter registered. */
+  dispose(): void;
+  /** Fallback only: the handle whose wrapper contains `node`. */
+  handleForNode?(node: Node): unknown | null;
+}
+
+/** Highlight API painter: StaticRanges in three named highlights. */
+export function createHighlightPainter(win: Window & typeof globalThis = window): Painter {
+  const HighlightCtor = (win as unknown as { Highlight: typeof Highlight }).Highlight;
+  const registry = (win.CSS as unknown as { highlights: HighlightRegistry }).highlights;
+  const guided = new HighlightCtor();
+  const term = new HighlightCtor();
+  const focus = new HighlightCtor();
+  guided.priority = 1;
+  focus.priority = 2;
+  registry.set(HL_GUIDED, guided);
+  registry.set(HL_TERM, term);
+  registry.set(HL_FOCUS, focus);
+  const StaticRangeCtor = (win as unknown as { StaticRange?: typeof StaticRange }).StaticRange;
+  const make = (r: PaintRange): AbstractRange => {
+    if (typeof StaticRangeCtor === 'function') {
+      try {
+        return new StaticRangeCtor(r);
+      } catch {
+        /* fall through to a live Range */
+      }
+    }
+    const range = win.document.createRange();
+    range.setStart(r.startContainer, r.startOffset);
+    range.setEnd(r.endContainer, r.endOffset);
+    return range;
+  };
+  return {
+    kind: 'highlight',
+    add(r, isGuided) {
+      const range = make(r);
+      (isGuided ? guided : term).add(range);
+      return range;
+    },
+    remove(handle, isGuided) {
+      (isGuided ? guided : term).delete(handle as AbstractRange);
+    },
+    setFocus(handle) {
+      focus.clear();
+      if (handle) focus.add(handle as AbstractRange);
+    },
+    size: () => guided.size + term.size,
+    dispose() {
+      guided.clear();
+      term.clear();
+      focus.clear();
+      // Only remove names that still hold our objects (a page may have re-registered them).
+      if (registry.get(HL_GUIDED) === guided) registry.delete(HL_GUIDED);
+      if (registry.get(HL_TERM) === term) registry.delete(HL_TERM);
+      if (registry.get(HL_FOCUS) === focus) registry.delete(HL_FOCUS);
+    },
+  };
+}
+
+/** Per original text node: the pieces it was split into by wrapping, in order. */
+interface Pieces {
+  list: Text[];
+}
+
+interface WrapHandle {
+  orig: Text;
+  parts: Array<{ orig: Text; start: number; end: number; mark: HTMLElement | null }>;
+}
+
+/**
+ * Fallback painter: wraps each occurrence (each text-node piece of it) in <glens-mark>. Splits are
+ * tracked per original node so remove() merges the text back into the original node exactly.
+ * `mutate` runs DOM writes (the annotator pauses its MutationObserver around them).
+ */
+export function createWrapPainter(doc: Document = document, mutate: (fn: () => void) => void = (fn) => fn()): Painter {
+  const pieces = new Map<Text, Pieces>();
+  const live = new Set<WrapHandle>();
+  let focused: WrapHandle | null = null;
+  /** Element → handle for pointer hit-testing in fallback mode. */
+  const byMark = new WeakMap<Element, WrapHandle>();
+
+  const locate = (orig: Text, offset: number): { piece: Text; at: number; index: number } | null => {
+    const p = pieces.get(orig) ?? { list: [orig] };
+    let pos = 0;
+    for (let i = 0; i < p.list.length; i++) {
+      const t = p.list[i];
+      const len = t.data.length;
+      if (offset >= pos && offset < pos + len) return { piece: t, at: offset - pos, index: i };
+      pos += len;
+    }
+    return null;
+  };
+
+  const wrapPart = (orig: Text, start: number, end: number, guided: boolean): HTMLElement | null => {
+    if (end <= start || !orig.parentNode) return null;
+    const loc = locate(orig, start);
+    if (!loc) return null;
+    const p = pieces.get(orig) ?? { list: [orig] };
+    pieces.set(orig, p);
+    let mid = loc.piece;
+    if (mid.parentNode && (mid.parentNode as Element).localName === WRAP_TAG) return null; // already wrapped
+    const len = end - start;
+    if (loc.at + len < mid.data.length) {
+      const rest = mid.splitText(loc.at + len);
+      p.list.splice(loc.index + 1, 0, rest);
+    }
+    let idx = loc.index;
+    if (loc.at > 0) {
+      mid = mid.splitText(loc.at);
+      idx++;
+      p.list.splice(idx, 0, mid);
+    }
+    const mark = doc.createElement(WRAP_TAG);
+    mark.setAttribute('data-glens', guided ? 'guided' : 'term');
+    mid.parentNode!.insertBefore(mark, mid);
+    mark.appendChild(mid);
+    return mark;
+  };
+
+  const unwrapPart = (orig: Text, mark: HTMLElement) => {
+    const p = pieces.get(orig);
+    const mid = mark.firstChild as Text | null;
+    if (mark.parentNode && mid) mark.parentNode.replaceChild(mid, mark);
+    else mark.remove();
+    if (!p || !mid) return;
+    let i = p.list.indexOf(mid);
+    if (i < 0) return;
+    const bare = (t: Text) => !(t.parentNode && (t.parentNode as Element).localName === WRAP_TAG);
+    // Merge with the next piece if it is bare and adjacent.
+    const next = p.list[i + 1];
+    if (next && bare(next) && mid.nextSibling === next) {
+      mid.appendData(next.data);
+      next.remove();
+      p.list.splice(i + 1, 1);
+    }
+    const prev = p.list[i - 1];
+    if (prev && bare(prev) && prev.nextSibling === mid) {
+      prev.appendData(mid.data);
+      mid.remove();
+      p.list.splice(i, 1);
+      i--;
+    }
+    if (p.list.length === 1) pieces.delete(orig);
+  };
+
+  return {
+    kind: 'wrap',
+    add(r, guided) {
+      const handle: WrapHandle = { orig: r.startContainer, parts: [] };
+      mutate(() => {
+        if (r.startContainer === r.endContainer) {
+          handle.parts.push({ orig: r.startContainer, start: r.startOffset, end: r.endOffset, mark: null });
+        } else {
+          handle.parts.push({ orig: r.startContainer, start: r.startOffset, end: r.startContainer.data.length, mark: null });
+          // Middle nodes: whole text nodes between start and end in document order within one segment.
+          let n: Node | null = r.startContainer;
+          const stop = r.endContainer;
+          let guard = 0;
+          while (n && n !== stop && guard++ < 1000) {
+            n = nextTextNode(n);
+            if (n && n !== stop) handle.parts.push({ orig: n as Text, start: 0, end: (n as Text).data.length, mark: null });
+          }
+          handle.parts.push({ orig: r.endContainer, start: 0, end: r.endOffset, mark: null });
+        }
+        // Wrap right to left so earlier offsets stay valid.
+        for (let i = handle.parts.length - 1; i >= 0; i--) {
+          const part = handle.parts[i];
+          part.mark = wrapPart(part.orig, part.start, part.end, guided);
+          if (part.mark) byMark.set(part.mark, handle);
+        }
+      });
+      live.add(handle);
+      return handle;
+    },
+    remove(h) {
+      const handle = h as WrapHandle;
+      if (!live.delete(handle)) return;
+      if (focused === handle) focused = null;
+      mutate(() => {
+        for (const part of handle.parts) if (part.mark) unwrapPart(part.orig, part.mark);
+      });
+    },
+    setFocus(h) {
+      mutate(() => {
+        if (focused) for (const part of focused.parts) part.mark?.removeAttribute('data-glens-focus');
+        focused = (h as WrapHandle | null) ?? null;
+        if (focused) for (const part of focused.parts) part.mark?.setAttribute('data-glens-focus', '');
+      });
+    },
+    size: () => live.size,
+    handleForNode(node) {
+      let n: Node | null = node;
+      for (let i = 0; n && i < 4; i++, n = n.parentNode) {
+        if (n.nodeType === 1 && (n as Element).localName === WRAP_TAG) return byMark.get(n as Element) ?? null;
+      }
+      return null;
+    },
+    dispose() {
+      const all = [...live];
+      for (const h of all) this.remove(h, false);
+      pieces.clear();
+    },
+  };
+}
+
+function nextTextNode(n: Node): Node | null {
+  let cur: Node | null = n;
+  // Depth-first next node, then skip until a text node.
+  for (;;) {
+    if (cur!.firstChild) cur = cur!.firstChild;
+    else {
+      while (cur && !cur.nextSibling) cur = cur.parentNode;
+      if (!cur) return null;
+      cur = cur.nextSibling;
+    }
+    if (cur && cur.nodeType === 3) return cur;
+    if (!cur) return null;
+  }
+}

@@ -1,0 +1,331 @@
+import { HOST_TAG, WRAP_TAG } from './constants';
+
+/**
+ * Text collection for the page scanner. A manual firstChild/nextSibling walk (a NodeFilter callback is
+ * 10× slower, performance-notes §4) that skips zones where annotation must never happen and groups
+ * consecutive inline text inside the same block into one *segment*. Segments are joined with '\n' into
+ * chunks for the matcher, so a phrase can span inline tags ("<em>Internet</em> Governance Forum") but
+ * never a block boundary. The walk is resumable: `run(budget)` visits at most `budget` nodes.
+ */
+
+/** Elements whose subtree is never annotated (tag names, lower case). */
+export const SKIP_TAGS: ReadonlySet<string> = new Set([
+  'script', 'style', 'noscript', 'template', 'textarea', 'input', 'select', 'option', 'optgroup', 'pre',
+  'code', 'kbd', 'samp', 'svg', 'math', 'canvas', 'iframe', 'frame', 'frameset', 'object', 'embed', 'video',
+  'audio', 'head', 'title', 'datalist', HOST_TAG,
+]);
+
+/**
+ * Tags treated as block boundaries. Decided by tag name (a static set) rather than computed style:
+ * getComputedStyle per node would multiply the walk cost.
+ */
+export const BLOCK_TAGS: ReadonlySet<string> = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'center', 'dd', 'details', 'dialog', 'dir',
+  'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'header', 'hgroup', 'hr', 'html', 'legend', 'li', 'main', 'menu', 'nav', 'ol', 'p', 'section', 'summary',
+  'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', 'br', 'img', 'button', 'label', 'option', 'listing',
+  'blockquote', 'search', 'noframes', 'colgroup',
+]);
+
+const HEADING_TAGS: ReadonlySet<string> = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+/** One run of inline text inside one block: the unit of matching, re-scanning and removal. */
+export interface Segment {
+  /** Nearest block ancestor (or the walk root): the key used to re-scan and drop ranges. */
+  block: Element;
+  /** Text nodes in order. */
+  nodes: Text[];
+  /** Offset in `text` where each node starts (sorted, same length as nodes). */
+  starts: number[];
+  /** Concatenated node data with '\n'/'\r' replaced by spaces (same length). */
+  text: string;
+  /** Heading-delimited section counter at the segment (walker-local; the annotator may renumber). */
+  section: number;
+  /** Document-order key assigned by the annotator. */
+  seq: number;
+}
+
+export interface WalkOptions {
+  /** Subtrees already scanned (e.g. the viewport pass): skipped, reported through onDone. */
+  done?: ReadonlySet<Element>;
+  onDone?: (el: Element) => void;
+  /** Every open shadow root entered (to observe it and adopt our stylesheet). */
+  onShadowRoot?: (root: ShadowRoot) => void;
+  /** Starting section number. */
+  section?: number;
+}
+
+const FRAME_INLINE = 0;
+const FRAME_BLOCK = 1;
+const FRAME_SHADOW = 2;
+
+/** True if `el` starts a subtree that must not be annotated. Cheap: tag set + a few attributes. */
+const ATTR_SKIP = '[hidden],[aria-hidden="true" i],[contenteditable],[style*="none"]';
+
+export function isSkipElement(el: Element): boolean {
+  if (SKIP_TAGS.has(el.localName)) return true;
+  // One native selector match filters the common case (attributes, none of them relevant).
+  if (!el.hasAttributes() || !el.matches(ATTR_SKIP)) return false;
+  if (el.hasAttribute('hidden')) return true;
+  if (el.getAttribute('aria-hidden') === 'true') return true;
+  const ce = el.getAttribute('contenteditable');
+  if (ce !== null && ce !== 'false') return true;
+  const st = el.getAttribute('style');
+  if (st !== null && st.includes('none')) {
+    const d = (el as HTMLElement).style?.display;
+    if (d === 'none') return true;
+  }
+  return false;
+}
+
+/** True when an element is a block boundary for text grouping. */
+export function isBlockElement(el: Element): boolean {
+  const tag = el.localName;
+  if (BLOCK_TAGS.has(tag)) return true;
+  // Custom elements and shadow hosts are usually block-like; never join text across them.
+  if (tag !== WRAP_TAG && tag.includes('-')) return true;
+  return el.shadowRoot !== null && el.shadowRoot !== undefined;
+}
+
+/** Nearest block ancestor of a node (crossing open shadow roots to their host), or null when inside a skip zone. */
+export function blockOf(node: Node, root: Node): Element | null {
+  let n: Node | null = node.nodeType === 1 ? node : node.parentNode;
+  let block: Element | null = null;
+  while (n) {
+    if (n.nodeType === 11) {
+      const host = (n as ShadowRoot).host;
+      if (!host) return null;
+      if (!block) block = host;
+      n = host;
+      continue;
+    }
+    if (n.nodeType !== 1) break;
+    const el = n as Element;
+    if (isSkipElement(el)) return null;
+    if (!block && (isBlockElement(el) || el === root)) block = el;
+    if (el === root) return block;
+    n = el.parentNode;
+  }
+  return block;
+}
+
+/** A resumable walk over `root`'s descendants (not `root` itself, which the caller has vetted). */
+export class TextWalker {
+  private cur: Node | null;
+  private readonly frames: Node[] = [];
+  private readonly kinds: number[] = [];
+  private readonly blocks: Element[];
+  private nodes: Text[] = [];
+  private starts: number[] = [];
+  private parts: string[] = [];
+  private len = 0;
+  private section: number;
+  private finished = false;
+
+  constructor(
+    private readonly root: Element | ShadowRoot,
+    private readonly opts: WalkOptions = {},
+  ) {
+    this.section = opts.section ?? 0;
+    const rootBlock = root.nodeType === 11 ? (root as ShadowRoot).host : (root as Element);
+    this.blocks = [rootBlock];
+    const sr = root.nodeType === 1 ? (root as Element).shadowRoot : null;
+    if (sr) {
+      // Walk the root's shadow tree first, then its light children.
+      opts.onShadowRoot?.(sr);
+      this.frames.push(sr);
+      this.kinds.push(FRAME_SHADOW);
+      this.cur = sr.firstChild;
+    } else {
+      this.cur = root.firstChild;
+    }
+  }
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** True when `el` lies entirely ahead of the walk position (not yet visited, not being visited). */
+  isAhead(el: Element): boolean {
+    const cur = this.cur;
+    if (this.finished || !cur) return false;
+    if (el.contains(cur)) return false;
+    for (const f of this.frames) if (f === el) return false;
+    const pos = cur.compareDocumentPosition(el);
+    return (pos & 4) !== 0 && (pos & 1) === 0; // FOLLOWING and not DISCONNECTED
+  }
+
+  /** Section counter at the current position (headings seen so far). */
+  get currentSection(): number {
+    return this.section;
+  }
+
+  /**
+   * Visit up to `budget` nodes, appending finished segments to `out`.
+   * @returns true when the walk is complete.
+   */
+  run(budget: number, out: Segment[]): boolean {
+    if (this.finished) return true;
+    const { done, onDone, onShadowRoot } = this.opts;
+    const checkDone = done !== undefined && done.size > 0;
+    let cur = this.cur;
+    let n = 0;
+    while (n++ < budget) {
+      while (cur === null) {
+        const top = this.frames.length - 1;
+        if (top < 0) {
+          this.flush(out);
+          this.finished = true;
+          this.cur = null;
+          return true;
+        }
+        const frame = this.frames.pop()!;
+        const kind = this.kinds.pop()!;
+        if (kind === FRAME_SHADOW) {
+          this.flush(out);
+          // Continue with the host's light children (slots are not resolved: all light text is read).
+          cur = (frame as ShadowRoot).host.firstChild;
+          continue;
+        }
+        if (kind === FRAME_BLOCK) {
+          this.flush(out);
+          this.blocks.pop();
+        }
+        cur = frame.nextSibling;
+      }
+      const type = cur.nodeType;
+      if (type === 3) {
+        const data = (cur as Text).data;
+        if (data.length > 0) {
+          this.nodes.push(cur as Text);
+          this.starts.push(this.len);
+          this.parts.push(data);
+          this.len += data.length;
+        }
+        cur = cur.nextSibling;
+        continue;
+      }
+      if (type !== 1) {
+        cur = cur.nextSibling;
+        continue;
+      }
+      const el = cur as Element;
+      const tag = el.localName;
+      if (SKIP_TAGS.has(tag) || (el.hasAttributes() && isSkipElement(el))) {
+        if (isBlockElement(el)) this.flush(out);
+        cur = el.nextSibling;
+        continue;
+      }
+      if (checkDone && done!.has(el)) {
+        this.flush(out);
+        onDone?.(el);
+        cur = el.nextSibling;
+        continue;
+      }
+      if (HEADING_TAGS.has(tag)) this.section++;
+      const sr = el.shadowRoot;
+      const block = BLOCK_TAGS.has(tag) || (tag !== WRAP_TAG && tag.includes('-')) || !!sr;
+      if (block) {
+        this.flush(out);
+        this.blocks.push(el);
+      }
+      this.frames.push(el);
+      this.kinds.push(block ? FRAME_BLOCK : FRAME_INLINE);
+      if (sr) {
+        onShadowRoot?.(sr);
+        this.frames.push(sr);
+        this.kinds.push(FRAME_SHADOW);
+        cur = sr.firstChild;
+      } else {
+        cur = el.firstChild;
+      }
+    }
+    this.cur = cur;
+    return false;
+  }
+
+  private flush(out: Segment[]): void {
+    if (this.nodes.length === 0) return;
+    let text = this.parts.length === 1 ? this.parts[0] : this.parts.join('');
+    if (/\S/.test(text)) {
+      if (text.includes('\n') || text.includes('\r')) text = text.replace(/[\n\r]/g, ' ');
+      out.push({
+        block: this.blocks[this.blocks.length - 1],
+        nodes: this.nodes,
+        starts: this.starts,
+        text,
+        section: this.section,
+        seq: 0,
+      });
+      this.nodes = [];
+      this.starts = [];
+    } else {
+      this.nodes.length = 0;
+      this.starts.length = 0;
+    }
+    this.parts.length = 0;
+    this.len = 0;
+  }
+}
+
+/** Walk a whole subtree at once (tests, small re-scans). */
+export function collectSegments(root: Element | ShadowRoot, opts?: WalkOptions): Segment[] {
+  const out: Segment[] = [];
+  const w = new TextWalker(root, opts);
+  while (!w.run(1e9, out));
+  return out;
+}
+
+/** Index of the last element of sorted `arr` that is ≤ x (−1 if none). */
+export function lastLE(arr: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = arr.length - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (arr[mid] <= x) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
+
+/** A group of segments matched together: text = segment texts joined by '\n'. */
+export interface Chunk {
+  segments: Segment[];
+  /** Offset of each segment in `text`. */
+  offsets: number[];
+  text: string;
+}
+
+/** Join segments into one matcher input. */
+export function makeChunk(segments: Segment[]): Chunk {
+  const offsets: number[] = [];
+  let pos = 0;
+  for (const s of segments) {
+    offsets.push(pos);
+    pos += s.text.length + 1;
+  }
+  return { segments, offsets, text: segments.map((s) => s.text).join('\n') };
+}
+
+/** A DOM position for a chunk offset. */
+export interface TextPoint {
+  node: Text;
+  offset: number;
+}
+
+/**
+ * Map a [start, end) span of a segment's text to DOM boundary points (binary search over node starts).
+ * `end` lands at the end of the node containing the last character, never at the start of the next node.
+ */
+export function segmentPoints(seg: Segment, start: number, end: number): [TextPoint, TextPoint] {
+  const i = lastLE(seg.starts, start);
+  let j = lastLE(seg.starts, end - 1);
+  if (j < i) j = i;
+  return [
+    { node: seg.nodes[i], offset: start - seg.starts[i] },
+    { node: seg.nodes[j], offset: end - seg.starts[j] },
+  ];
+}

@@ -1,0 +1,231 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { globalSlot, startAnnotator, type Annotator } from '@/lib/page';
+import { HL_FOCUS, HL_GUIDED, HL_TERM, HOST_TAG } from '@/lib/page/constants';
+import { PageReportSchema } from '@/lib/messaging/protocol';
+import * as v from 'valibot';
+import { TEST_INDEX, cardDataFor, countElements, setBody, stubHighlightApi, stubRects } from './helpers';
+
+const PAGE =
+  '<h1>Intro</h1><p>The <em>Internet</em> Governance Forum (IGF) is multistakeholder.</p>' +
+  '<p>An IXP is an Internet exchange point. The IGF again.</p>' +
+  '<pre>IGF in code</pre><div contenteditable="true">IGF editable</div>' +
+  '<h2>Later</h2><p>IGF and multi-stakeholder and IGF.</p>';
+
+let hl: ReturnType<typeof stubHighlightApi>;
+let unrect: () => void;
+let ann: Annotator | null = null;
+
+const start = (extra: Partial<Parameters<typeof startAnnotator>[0]> = {}) => {
+  ann = startAnnotator({
+    index: TEST_INDEX,
+    getCardData: async (id) => cardDataFor(id),
+    reason: 'default-scope',
+    debounceMs: 5,
+    ...extra,
+  });
+  return ann;
+};
+
+const sizes = () => ({
+  guided: hl.registry.get(HL_GUIDED)?.size ?? 0,
+  term: hl.registry.get(HL_TERM)?.size ?? 0,
+});
+
+beforeEach(() => {
+  hl = stubHighlightApi();
+  unrect = stubRects();
+  document.adoptedStyleSheets = [];
+});
+afterEach(() => {
+  ann?.stop();
+  ann = null;
+  hl.restore();
+  unrect();
+});
+
+describe('annotator (Highlight API)', () => {
+  it('paints every occurrence without touching the DOM, and reports counts and surfaces', async () => {
+    setBody(PAGE);
+    const before = document.body.innerHTML;
+    const elements = countElements();
+    const a = start();
+    await a.whenDone();
+    expect(document.body.innerHTML).toBe(before);
+    expect(countElements()).toBe(elements);
+    // IGF: "Internet Governance Forum", IGF ×4 (pre and editable skipped) → 5 guided + multistakeholder ×2 → 7 guided.
+    expect(sizes()).toEqual({ guided: 7, term: 2 });
+    const r = a.report();
+    expect(v.safeParse(PageReportSchema, r).success).toBe(true);
+    expect(r.state).toBe('done');
+    expect(r.datasetVersion).toBe('test-1');
+    const igf = r.terms.find((t) => t.id === 'igf')!;
+    expect(igf.count).toBe(5);
+    expect(igf.surfaces).toEqual({ 'Internet Governance Forum': 1, IGF: 4 });
+    expect(r.terms.find((t) => t.id === 'multistakeholder')!.surfaces).toEqual({ multistakeholder: 1, 'multi-stakeholder': 1 });
+    expect(r.guidance.find((g) => g.id === 'P1')).toMatchObject({ kind: 'principle', count: 5, terms: ['igf'] });
+    expect(r.timing.slices).toBeGreaterThan(0);
+    expect(r.firstContext?.igf).toContain('Internet Governance Forum');
+    expect(document.adoptedStyleSheets).toHaveLength(1);
+  });
+
+  it('stop() undoes everything: highlights, stylesheet, host, listeners', async () => {
+    setBody(PAGE);
+    const before = document.body.innerHTML;
+    const own = new CSSStyleSheet();
+    document.adoptedStyleSheets = [own];
+    const a = start();
+    await a.whenDone();
+    expect(a.next()).toBe(true);
+    expect(document.querySelector(HOST_TAG)).not.toBeNull();
+    a.stop();
+    expect(hl.registry.size).toBe(0);
+    expect(document.adoptedStyleSheets).toEqual([own]);
+    expect(document.querySelector(HOST_TAG)).toBeNull();
+    expect(document.body.innerHTML).toBe(before);
+    // Listeners gone: the shortcut does nothing and no host reappears.
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'J', code: 'KeyJ', altKey: true, shiftKey: true }));
+    expect(document.querySelector(HOST_TAG)).toBeNull();
+    expect(a.report().state).toBe('off');
+  });
+
+  it('density first-per-section paints the first occurrence per heading section; counts stay complete', async () => {
+    setBody(PAGE);
+    const a = start({ settings: { density: 'first-per-section', kinds: 'all' } });
+    await a.whenDone();
+    // Section "Intro": IGF (first), multistakeholder, IXP; section "Later": IGF, multi-stakeholder.
+    expect(sizes()).toEqual({ guided: 4, term: 1 });
+    expect(a.report().terms.find((t) => t.id === 'igf')!.count).toBe(5);
+    a.updateSettings({ density: 'all', kinds: 'guided' });
+    expect(sizes()).toEqual({ guided: 7, term: 0 });
+    expect(a.report().terms.find((t) => t.id === 'ixp')!.count).toBe(2);
+  });
+
+  it('re-scans added text and drops ranges of removed content', async () => {
+    setBody(PAGE);
+    const a = start();
+    await a.whenDone();
+    const p = document.createElement('p');
+    p.append('New text about the IGF.');
+    document.body.append(p);
+    a.flushMutations();
+    await a.whenDone();
+    expect(a.report().terms.find((t) => t.id === 'igf')!.count).toBe(6);
+    expect(sizes().guided).toBe(8);
+    document.querySelectorAll('p')[0].remove();
+    a.flushMutations();
+    await a.whenDone();
+    expect(a.report().terms.find((t) => t.id === 'igf')!.count).toBe(4);
+    expect(sizes().guided).toBe(5);
+    // Edited text inside a paragraph.
+    const last = document.querySelectorAll('p')[1];
+    (last.firstChild as Text).data = 'Nothing here.';
+    a.flushMutations();
+    await a.whenDone();
+    expect(a.report().terms.find((t) => t.id === 'igf')!.count).toBe(2);
+    for (const o of a.debug.occurrences()) expect(o.range.startContainer.isConnected).toBe(true);
+  });
+
+  it('keyboard navigation focuses a term, opens the card with focus in it, Esc returns focus', async () => {
+    setBody('<button id="b">before</button>' + PAGE);
+    const btn = document.getElementById('b') as HTMLButtonElement;
+    btn.focus();
+    const a = start();
+    await a.whenDone();
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'J', code: 'KeyJ', altKey: true, shiftKey: true }));
+    expect(hl.registry.get(HL_FOCUS)!.size).toBe(1);
+    const host = document.querySelector(HOST_TAG)!;
+    expect(host.shadowRoot).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 0));
+    const card = host.shadowRoot!.querySelector('[role="dialog"]')!;
+    expect(card.getAttribute('aria-label')).toContain('Internet Governance Forum');
+    expect(card.textContent).toContain('Definition of Internet Governance Forum.');
+    expect(card.textContent).toContain('Quote P1');
+    expect(card.textContent).toContain('Dataset test-1');
+    const link = card.querySelector('a')!;
+    expect(link.getAttribute('target')).toBe('_blank');
+    expect(link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(host.shadowRoot!.activeElement).toBe(card);
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', code: 'Escape' }));
+    expect(host.shadowRoot!.querySelector('[role="dialog"]')).toBeNull();
+    expect(document.activeElement).toBe(btn);
+    expect(hl.registry.get(HL_FOCUS)!.size).toBe(0);
+    // The shortcut is ignored inside editable fields.
+    const input = document.createElement('input');
+    document.body.append(input);
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'J', code: 'KeyJ', altKey: true, shiftKey: true, bubbles: true }));
+    expect(hl.registry.get(HL_FOCUS)!.size).toBe(0);
+  });
+
+  it('next/previous visit occurrences in document order; focusTerm picks a term', async () => {
+    setBody(PAGE);
+    const a = start();
+    await a.whenDone();
+    const seen: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      a.next();
+      seen.push(a.debug.card.cardElement()?.getAttribute('data-term') ?? '');
+    }
+    expect(seen).toEqual(['igf', 'igf', 'multistakeholder', 'ixp', 'ixp', 'igf', 'igf', 'multistakeholder', 'igf']);
+    a.previous();
+    expect(a.debug.card.cardElement()?.getAttribute('data-term')).toBe('multistakeholder');
+    expect(a.focusTerm('ixp')).toBe(true);
+    expect(a.debug.card.cardElement()?.getAttribute('data-term')).toBe('ixp');
+    expect(a.focusTerm('nope')).toBe(false);
+  });
+
+  it('the card renders only validated dataset data (a bad reply shows nothing from it)', async () => {
+    setBody(PAGE);
+    const a = start({ getCardData: async () => ({ termId: 'igf', label: '<img src=x>', definition: 42 }) as any });
+    await a.whenDone();
+    a.next();
+    await new Promise((r) => setTimeout(r, 0));
+    const card = a.debug.card.cardElement()!;
+    expect(card.textContent).toContain('Details are unavailable');
+    expect(card.textContent).not.toContain('<img');
+    expect(card.querySelector('img')).toBeNull();
+  });
+
+  it('double-start guard lives in a Symbol slot on window, not in the DOM', () => {
+    const slot = globalSlot();
+    expect(globalSlot()).toBe(slot);
+    expect((window as any)[Symbol.for('glens')]).toBe(slot);
+    expect(document.documentElement.attributes.length).toBe(0);
+  });
+});
+
+describe('annotator (DOM-wrapping fallback)', () => {
+  it('wraps in glens-mark and restores the exact DOM on stop', async () => {
+    setBody(PAGE + '<p>Two in one: IGF and IXP and the <b>Internet</b> Governance Forum.</p>');
+    const before = document.body.innerHTML;
+    const textNodes = () => {
+      const w = document.createTreeWalker(document.body, 4);
+      let n = 0;
+      while (w.nextNode()) n++;
+      return n;
+    };
+    const nodesBefore = textNodes();
+    const a = start({ forceFallback: true });
+    await a.whenDone();
+    const marks = document.querySelectorAll('glens-mark');
+    expect(marks.length).toBeGreaterThanOrEqual(12);
+    expect(document.querySelector('[contenteditable] glens-mark, pre glens-mark')).toBeNull();
+    expect(a.report().terms.find((t) => t.id === 'igf')!.count).toBe(7);
+    a.stop();
+    expect(document.querySelectorAll('glens-mark').length).toBe(0);
+    expect(document.body.innerHTML).toBe(before);
+    expect(textNodes()).toBe(nodesBefore);
+  });
+
+  it('fallback re-scan after a mutation unwraps and re-wraps cleanly', async () => {
+    setBody('<p id="p">IGF here</p><p>and IXP</p>');
+    const a = start({ forceFallback: true });
+    await a.whenDone();
+    document.getElementById('p')!.append(' plus multistakeholder');
+    a.flushMutations();
+    await a.whenDone();
+    expect(a.report().terms.map((t) => t.id).sort()).toEqual(['igf', 'ixp', 'multistakeholder']);
+    a.stop();
+    expect(document.body.innerHTML).toBe('<p id="p">IGF here plus multistakeholder</p><p>and IXP</p>');
+  });
+});

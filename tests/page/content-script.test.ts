@@ -1,0 +1,78 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import { ContentScriptContext } from 'wxt/utils/content-script-context';
+import definition from '@/entrypoints/annotate.content/index';
+import { HL_GUIDED } from '@/lib/page/constants';
+import { globalSlot } from '@/lib/page';
+import { setBody, stubHighlightApi, stubRects } from './helpers';
+
+let hl: ReturnType<typeof stubHighlightApi>;
+let unrect: () => void;
+
+const waitFor = async (cond: () => boolean, ms = 2000) => {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timeout');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  hl = stubHighlightApi();
+  unrect = stubRects();
+  document.adoptedStyleSheets = [];
+  // In scope: a default-scope domain.
+  (window as any).happyDOM?.setURL?.('https://www.intgovforum.org/en/content/igf-2026');
+});
+afterEach(() => {
+  globalSlot().stop?.();
+  hl.restore();
+  unrect();
+});
+
+describe('content script entrypoint', () => {
+  it('starts in scope, never double-starts, and undoes everything when the context is invalidated', async () => {
+    setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
+    const before = document.body.innerHTML;
+    const ctx = new ContentScriptContext('annotate');
+    await definition.main(ctx);
+    await waitFor(() => (hl.registry.get(HL_GUIDED)?.size ?? 0) > 0);
+    const painted = hl.registry.get(HL_GUIDED)!;
+    const n = painted.size;
+    expect(n).toBeGreaterThanOrEqual(2);
+    // A second run of main in the same window with a live copy: no second annotator.
+    const ctx2Main = definition.main;
+    await ctx2Main(ctx);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(hl.registry.get(HL_GUIDED)).toBe(painted);
+    expect(painted.size).toBe(n);
+    expect(document.adoptedStyleSheets).toHaveLength(1);
+    // Extension reloaded/updated: the orphan removes its highlights and stylesheet.
+    ctx.notifyInvalidated();
+    expect(hl.registry.size).toBe(0);
+    expect(document.adoptedStyleSheets).toHaveLength(0);
+    expect(document.body.innerHTML).toBe(before);
+  });
+
+  it('outside the scope it waits for glens:start from this extension (and ignores other senders)', async () => {
+    (window as any).happyDOM?.setURL?.('https://example.org/article');
+    setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
+    const ctx = new ContentScriptContext('annotate');
+    await definition.main(ctx);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(hl.registry.get(HL_GUIDED)?.size ?? 0).toBe(0);
+    const id = fakeBrowser.runtime.id;
+    await fakeBrowser.runtime.onMessage.trigger({ type: 'glens:start', reason: 'on-demand' }, { id: 'someone-else' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(hl.registry.get(HL_GUIDED)?.size ?? 0).toBe(0);
+    await fakeBrowser.runtime.onMessage.trigger({ type: 'glens:start', reason: 'on-demand' }, { id });
+    await waitFor(() => (hl.registry.get(HL_GUIDED)?.size ?? 0) > 0);
+    const [report] = await fakeBrowser.runtime.onMessage.trigger({ type: 'glens:getReport' }, { id });
+    expect((report as any).reason).toBe('on-demand');
+    expect((report as any).terms.map((t: any) => t.id)).toContain('internet-governance-forum');
+    ctx.notifyInvalidated();
+    expect(hl.registry.size).toBe(0);
+  });
+});

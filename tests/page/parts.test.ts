@@ -1,0 +1,115 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { computePlacement } from '@/lib/page/card-host';
+import { HitIndex, pointInRects } from '@/lib/page/hittest';
+import { runSliced, newStats } from '@/lib/page/scheduler';
+import { observePage } from '@/lib/page/observe';
+import { buildCardData } from '@/lib/page/card-data';
+import { adoptSheet, HIGHLIGHT_CSS } from '@/lib/page/paint';
+import type { Dataset } from '@/lib/dataset/types';
+
+describe('card placement', () => {
+  const vp = { w: 1000, h: 800 };
+  it('goes below the term, flips above at the bottom edge, clamps horizontally', () => {
+    expect(computePlacement({ top: 100, bottom: 120, left: 50, right: 90 }, { w: 380, h: 300 }, vp)).toEqual({ top: 126, left: 50, flipped: false, maxHeight: 784 });
+    const up = computePlacement({ top: 700, bottom: 720, left: 900, right: 950 }, { w: 380, h: 300 }, vp);
+    expect(up.flipped).toBe(true);
+    expect(up.top).toBe(700 - 6 - 300);
+    expect(up.left).toBe(1000 - 8 - 380);
+    // Too tall for either side: the roomier side, with a max height, never covering the term.
+    const tall = computePlacement({ top: 300, bottom: 320, left: -40, right: 0 }, { w: 380, h: 790 }, vp);
+    expect(tall.top).toBe(326);
+    expect(tall.maxHeight).toBe(800 - 8 - 326);
+    expect(tall.left).toBe(8);
+    const tallLow = computePlacement({ top: 600, bottom: 620, left: 10, right: 50 }, { w: 380, h: 790 }, vp);
+    expect(tallLow).toMatchObject({ top: 8, flipped: true, maxHeight: 600 - 6 - 8 });
+  });
+});
+
+describe('hit index', () => {
+  it('finds the occurrence covering a caret offset', () => {
+    const t = document.createTextNode('the IGF and IXP');
+    const idx = new HitIndex<string>();
+    idx.add(t, 12, 15, 'ixp');
+    idx.add(t, 4, 7, 'igf');
+    expect(idx.at(t, 5)).toBe('igf');
+    expect(idx.at(t, 7)).toBe('igf');
+    expect(idx.at(t, 9)).toBeNull();
+    expect(idx.at(t, 13)).toBe('ixp');
+    idx.remove(t, 'igf');
+    expect(idx.at(t, 5)).toBeNull();
+    expect(pointInRects([{ left: 0, top: 0, right: 10, bottom: 10 } as DOMRect], 5, 5)).toBe(true);
+    expect(pointInRects([{ left: 0, top: 0, right: 10, bottom: 10 } as DOMRect], 5, 30)).toBe(false);
+  });
+});
+
+describe('scheduler', () => {
+  it('runs steps in slices bounded by the budget and records stats', async () => {
+    let clock = 0;
+    let left = 100;
+    const stats = newStats();
+    let yields = 0;
+    await runSliced(
+      () => {
+        clock += 1;
+        return --left > 0;
+      },
+      { budgetMs: 8, stats, now: () => clock, yieldFn: async () => void yields++ },
+    );
+    expect(left).toBe(0);
+    expect(stats.longestSliceMs).toBeLessThanOrEqual(8);
+    expect(stats.slices).toBe(13);
+    expect(yields).toBe(12);
+  });
+});
+
+describe('observer', () => {
+  it('coalesces a flood of records into one full re-scan and ignores our own host', async () => {
+    document.body.replaceChildren();
+    const batches: any[] = [];
+    const host = document.createElement('glens-card-host');
+    const o = observePage({ root: document.body, isOwn: (n) => n === host, onBatch: (b) => batches.push(b), debounceMs: 1, floodLimit: 20 });
+    document.body.append(host);
+    o.flush();
+    expect(batches).toHaveLength(0);
+    for (let i = 0; i < 50; i++) {
+      const p = document.createElement('p');
+      p.textContent = 'x' + i;
+      document.body.append(p);
+    }
+    o.flush();
+    expect(batches).toHaveLength(1);
+    expect(batches[0].full).toBe(true);
+    o.stop();
+  });
+});
+
+describe('stylesheet', () => {
+  it('adopts one sheet and removes exactly it', () => {
+    const mine = new CSSStyleSheet();
+    const page = new CSSStyleSheet();
+    document.adoptedStyleSheets = [page];
+    const undo = adoptSheet(document, mine);
+    expect(document.adoptedStyleSheets).toEqual([page, mine]);
+    undo();
+    expect(document.adoptedStyleSheets).toEqual([page]);
+    expect(HIGHLIGHT_CSS).toContain('::highlight(glens-guided)');
+    expect(HIGHLIGHT_CSS).toContain('forced-colors');
+    expect(HIGHLIGHT_CSS).toContain('prefers-color-scheme');
+  });
+});
+
+describe('card data', () => {
+  it('builds the card from the dataset by term id', () => {
+    const ds: Dataset = {
+      version: 'v1',
+      sources: [{ id: 's1', title: 'Src', publisher: 'Internet Society', year: 2016, url: 'https://example.org/s', urlStatus: 'confirmed', description: 'd' }],
+      entries: [{ id: 'P1', kind: 'principle', title: 'Open', summary: 'Sum.', quotes: [{ text: 'Q', source: 's1', section: 'Sec' }], terms: ['t'], sources: ['s1'] }],
+      terms: [{ id: 't', label: 'T', aliases: [], definition: 'Def.', related: ['P1'], category: 'concept' }],
+    };
+    const c = buildCardData(ds, 't')!;
+    expect(c.related[0].quote!.source.url).toBe('https://example.org/s');
+    expect(c.datasetVersion).toBe('v1');
+    expect(buildCardData(ds, 'zzz')).toBeNull();
+  });
+});
