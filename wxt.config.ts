@@ -1,12 +1,14 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { defaultMatchPatterns } from './lib/scope/domains';
+import { glensDataset } from './lib/dataset/vite-plugin';
+import { noPreactInnerHtml } from './scripts/vite/no-preact-innerhtml';
 
 // Firefox keeps MV2 (WXT's default): host permissions of declared content scripts
 // are granted at install there, as in Chrome MV3.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({ plugins: [preact(), glensDataset(), noPreactInnerHtml()] }),
   manifest: ({ browser }) => ({
     name: 'Governance Lens',
     description:
@@ -21,7 +23,16 @@ export default defineConfig({
         : { extension_pages: "script-src 'self'; object-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'" },
     browser_specific_settings:
       browser === 'firefox'
-        ? { gecko: { id: 'governance-lens@example.org', strict_min_version: '128.0' } }
+        ? {
+            gecko: {
+              id: 'governance-lens@example.org',
+              // 140: the CSS Custom Highlight API and data_collection_permissions.
+              strict_min_version: '140.0',
+              // Nothing is collected: the extension makes no network request.
+              data_collection_permissions: { required: ['none'] },
+            },
+            gecko_android: { strict_min_version: '142.0' },
+          }
         : undefined,
     commands: {
       'next-term': { suggested_key: { default: 'Alt+Shift+J' }, description: 'Go to the next highlighted term' },

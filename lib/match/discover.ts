@@ -1,0 +1,193 @@
+/**
+ * Bounded fuzzy discovery (fuse.js role 2): find misspelt or unlisted variants of glossary forms in a
+ * page's DISTINCT vocabulary ("multistakholder" → the multistakeholder term), to feed `matcher.addForms`.
+ *
+ * Cost control: the vocabulary is capped (default 2,000 candidates, min length 8), candidates already
+ * equal to a form are dropped, and each candidate is only compared (with fuse.js, strict threshold)
+ * against the forms of its bucket (same first two letters, length within ±2). A fuse hit is then
+ * verified word by word (`isTypoOf`): one word differs by ≤ 1 edit (≤ 2 for words of 12+ chars), and
+ * not by an inflection ("governments" vs "government", "enhance" vs "enhanced"); possessives are dropped.
+ * Case-sensitive forms (acronyms) are never fuzzy targets. A discovered form keeps its term, so a guarded
+ * term's variant stays guarded.
+ * The work runs in batches through a generator so the page layer can slice it into idle time.
+ */
+import Fuse from 'fuse.js';
+import type { CompiledForm, CompiledIndex } from '../dataset/types';
+import { foldKey } from './normalize';
+
+export interface DiscoverOptions {
+  /** Cap on distinct candidates examined (default 2000). */
+  maxCandidates?: number;
+  /** Minimum candidate length in chars (default 8). */
+  minLength?: number;
+  /** fuse.js threshold (default 0.2). */
+  threshold?: number;
+  /** Candidates per generator step (default 50). */
+  batchSize?: number;
+  /** For discoverVariants(): stop after this many ms (default: no limit). */
+  budgetMs?: number;
+}
+
+/** A discovered variant: a CompiledForm plus what it was matched to. */
+export interface DiscoveredForm extends CompiledForm {
+  /** The glossary form it is a variant of. */
+  variantOf: string;
+  /** Edit distance to that form. */
+  distance: number;
+}
+
+interface FormRec {
+  key: string;
+  text: string;
+  term: number;
+}
+
+/** Optimal-string-alignment (Damerau-Levenshtein) distance with an early cut-off. */
+export function editDistance(a: string, b: string, max = 3): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const m = a.length;
+  const n = b.length;
+  let prev2 = new Array<number>(n + 1).fill(0);
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  let cur = new Array<number>(n + 1).fill(0);
+  for (let i = 1; i <= m; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[n];
+}
+
+/**
+ * Word-level typo check: same word count, exactly one word differs, by ≤ 1 edit (≤ 2 for words of 12+
+ * chars), and the difference is not an inflection (one word is the other plus trailing chars:
+ * "governments"/"government", "enhance"/"enhanced").
+ */
+export function isTypoOf(candidate: string, target: string): boolean {
+  const a = candidate.split(' ');
+  const b = target.split(' ');
+  if (a.length !== b.length) return false;
+  let diff = -1;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (diff >= 0) return false;
+    diff = i;
+  }
+  if (diff < 0) return false;
+  const x = a[diff];
+  const y = b[diff];
+  if (x.startsWith(y) || y.startsWith(x)) return false;
+  const max = Math.max(x.length, y.length) >= 12 ? 2 : 1;
+  const d = editDistance(x, y, max);
+  if (d > max) return false;
+  // Two edits in the last 3 chars is a derivation ("transparent"/"transparency"), not a typo.
+  let p = 0;
+  while (p < x.length && p < y.length && x[p] === y[p]) p++;
+  return !(d === 2 && p >= Math.min(x.length, y.length) - 3);
+}
+
+function bucketKey(s: string): string {
+  return s.slice(0, 2);
+}
+
+/**
+ * Incremental discovery: each `next()` examines up to `batchSize` candidates and yields the variants found
+ * in that batch (possibly empty). Drive it from idle slices and feed results to `matcher.addForms`.
+ */
+export function* discoverVariantsIncremental(
+  vocabulary: Iterable<string>,
+  index: CompiledIndex,
+  opts: DiscoverOptions = {},
+): Generator<DiscoveredForm[], void, void> {
+  const maxCandidates = opts.maxCandidates ?? 2000;
+  const minLength = opts.minLength ?? 8;
+  const threshold = opts.threshold ?? 0.2;
+  const batchSize = opts.batchSize ?? 50;
+
+  // Only case-insensitive forms of sufficient length are fuzzy targets (acronyms never are).
+  const known = new Set<string>();
+  const buckets = new Map<string, FormRec[]>();
+  for (const f of index.forms) {
+    const key = foldKey(f.text);
+    known.add(key);
+    known.add(key.replace(/ /g, ''));
+    if (f.cs || key.length < minLength - 2) continue;
+    const b = bucketKey(key);
+    const list = buckets.get(b) ?? [];
+    if (!list.some((r) => r.key === key)) list.push({ key, text: f.text, term: f.term });
+    buckets.set(b, list);
+  }
+  const fuses = new Map<string, Fuse<FormRec>>();
+  const fuseFor = (b: string) => {
+    let f = fuses.get(b);
+    if (!f) {
+      f = new Fuse(buckets.get(b) ?? [], {
+        keys: ['key'],
+        includeScore: true,
+        ignoreLocation: true,
+        threshold,
+        isCaseSensitive: true,
+      });
+      fuses.set(b, f);
+    }
+    return f;
+  };
+
+  const seen = new Set<string>();
+  let examined = 0;
+  let batch: DiscoveredForm[] = [];
+  let inBatch = 0;
+  for (const raw of vocabulary) {
+    if (examined >= maxCandidates) break;
+    const surface = raw.trim();
+    if (surface.length < minLength) continue;
+    // Possessives are not variants ("government's"); other apostrophes/digits are not words to fix.
+    const key = foldKey(surface).replace(/'s\b/g, '');
+    if (key.length < minLength || seen.has(key) || known.has(key) || /[\d']/.test(key)) continue;
+    seen.add(key);
+    examined++;
+    const list = buckets.get(bucketKey(key));
+    if (list && list.some((r) => Math.abs(r.key.length - key.length) <= 2)) {
+      const hits = fuseFor(bucketKey(key)).search(key, { limit: 3 });
+      for (const h of hits) {
+        const target = h.item.key;
+        if (!isTypoOf(key, target)) continue;
+        const d = editDistance(key, target, 3);
+        batch.push({ text: surface, term: h.item.term, cs: false, variantOf: h.item.text, distance: d });
+        break;
+      }
+    }
+    if (++inBatch >= batchSize) {
+      yield batch;
+      batch = [];
+      inBatch = 0;
+    }
+  }
+  if (batch.length || inBatch) yield batch;
+}
+
+/**
+ * Run discovery to completion (or until `opts.budgetMs` is spent) and return the variants found.
+ * @param vocabulary the page's distinct words and bigrams (not already matched), e.g. ≤ 2,000 items.
+ */
+export function discoverVariants(
+  vocabulary: Iterable<string>,
+  index: CompiledIndex,
+  opts: DiscoverOptions = {},
+): DiscoveredForm[] {
+  const t0 = Date.now();
+  const out: DiscoveredForm[] = [];
+  for (const batch of discoverVariantsIncremental(vocabulary, index, opts)) {
+    out.push(...batch);
+    if (opts.budgetMs !== undefined && Date.now() - t0 >= opts.budgetMs) break;
+  }
+  return out;
+}

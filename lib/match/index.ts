@@ -1,0 +1,15 @@
+/**
+ * Public API of the matching layer (pure: strings in, spans out; no DOM).
+ */
+export { createMatcher, expandForm, inIdentifier, type Matcher } from './matcher';
+export { normalizeForMatch, normalizeForMatchCased, foldKey, SKIP_CHAR } from './normalize';
+export { DEFAULT_WINDOW, STRONG_ANCHORS, EU_LAW_COUNTER } from './guards';
+export type { MatchSpan, MatchContext, PageSignals } from './types';
+export { createLookup, type Lookup, type LookupResult, type LookupMatch, type LookupKind } from './search';
+export {
+  discoverVariants,
+  discoverVariantsIncremental,
+  editDistance,
+  type DiscoverOptions,
+  type DiscoveredForm,
+} from './discover';

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { SKIP_CHAR, foldKey, normalizeForMatch, normalizeForMatchCased } from '../../lib/match/normalize';
+
+describe('normalizeForMatch', () => {
+  const samples = [
+    'İstanbul İİ',
+    'multi\u00ADstakeholder',
+    'Internet\u00A0Governance\u202FForum\u2009x\tz',
+    'Túnez Información ÉCOLE',
+    'co‐operation co–operation co—operation 5−3',
+    'ICANN’s ‘quoted’ ʼx `y',
+    'a\u200Bb\u200Cc\u200Dd\u2060e\uFEFFf',
+    'line one\nline two\r\n',
+    'emoji 😀 and 𝐀 math',
+    'ß ﬁ ǅ Σς',
+  ];
+  it.each(samples)('keeps the length of %j', (s) => {
+    expect(normalizeForMatch(s).length).toBe(s.length);
+    expect(normalizeForMatchCased(s).length).toBe(s.length);
+  });
+
+  it('folds case and strips diacritics char by char', () => {
+    expect(normalizeForMatch('Túnez ÉCOLE')).toBe('tunez ecole');
+    expect(normalizeForMatchCased('Túnez ÉCOLE')).toBe('Tunez ECOLE');
+  });
+
+  it("maps 'İ' to 'i' without growing (toLowerCase would give 2 chars)", () => {
+    expect('İ'.toLowerCase().length).toBe(2);
+    expect(normalizeForMatch('İ')).toBe('i');
+  });
+
+  it('maps soft hyphen and zero-width chars to the skip marker', () => {
+    expect(normalizeForMatch('multi\u00ADstake\u200Bholder')).toBe(`multi${SKIP_CHAR}stake${SKIP_CHAR}holder`);
+    expect(normalizeForMatch('e\u0301')).toBe(`e${SKIP_CHAR}`);
+  });
+
+  it('maps NBSP, narrow NBSP, thin space, tab, CR and dashes to a space but keeps \\n', () => {
+    expect(normalizeForMatch('a\u00A0b\u202Fc\u2009d\te\rf‐g–h—i\nj')).toBe('a b c d e f g h i\nj');
+  });
+
+  it('maps typographic apostrophes to a straight one', () => {
+    expect(normalizeForMatch('ICANN’s ‘x ʼy')).toBe("icann's 'x 'y");
+  });
+
+  it('foldKey collapses gaps and removes skip chars', () => {
+    expect(foldKey('  Multi\u00AD-Stake  holder ')).toBe('multi stake holder');
+  });
+});
