@@ -140,12 +140,20 @@ export class Guards {
         this.insertWord(f.text, id, f.cs);
       }
     }
+    // Context lists repeat the same words across many terms: fold each distinct word once (cold startup).
+    const seenWord = new Map<string, number>();
     index.terms.forEach((t, ti) => {
       if (!t.context?.length) return;
       const ids = new Set<number>();
       for (const w of t.context) {
+        const known = seenWord.get(w);
+        if (known !== undefined) {
+          ids.add(known);
+          continue;
+        }
         const before = this.signals.length;
         const id = this.signalId('context', foldKey(w), -1);
+        seenWord.set(w, id);
         ids.add(id);
         if (this.signals.length === before) continue; // already inserted (lists repeat across terms)
         const ww = w.trim();

@@ -17,7 +17,7 @@ import {
   type Undo,
 } from './paint';
 import { newStats, pickYield, runSliced, type SliceStats } from './scheduler';
-import { blockOf, isBlockElement, isSkipElement, lastLE, makeChunk, segmentPoints, TextWalker, type Chunk, type Segment } from './walk';
+import { blockOf, isBlockElement, isSkipElement, lastLE, makeChunk, resolveSegment, TextWalker, type Chunk, type Segment } from './walk';
 
 export { HOST_TAG } from './constants';
 export type { Painter, Undo } from './paint';
@@ -42,8 +42,10 @@ export interface AnnotatorSettings {
 /** The part of lib/match's Matcher the page layer uses. */
 export interface PageMatcher {
   find(text: string, ctx?: MatchContext): MatchSpan[];
-  /** When present, page-level guard signals are built incrementally per chunk (no whole-page scan in one task). */
+  /** When present, page-level guard signals are built once per page from the title/URL. */
   pageSignals?(ctx: MatchContext): PageSignals;
+  /** When present, page text is fed into the signals chunk by chunk (the first SIGNAL_CHARS of scanned text). */
+  addPageText?(signals: PageSignals, text: string): void;
 }
 
 export interface StartOptions {
@@ -108,10 +110,18 @@ export interface Occ {
   handle: unknown | null;
 }
 
-const NODE_BUDGET = 300;
-const CHUNK_CHARS = 12_000;
-const WINDOW = 64_000;
+/*
+ * Step sizes. The scheduler checks the clock between steps, so one step must stay well under a slice:
+ * a walk step visits ≤ NODE_BUDGET nodes, a match step runs find() on ≤ WINDOW chars (≈ 0.3–1 ms even in
+ * cold code). Chunks are groups of whole segments (≈ CHUNK_CHARS); only a single huge segment is cut into
+ * overlapping windows.
+ */
+const NODE_BUDGET = 200;
+const CHUNK_CHARS = 3_000;
+const WINDOW = 4_096;
 const OVERLAP = 300;
+/** Page-level guard signals come from the title/URL plus this much scanned text (viewport first). */
+const SIGNAL_CHARS = 64_000;
 const GLOBAL_KEY = Symbol.for('glens');
 
 type GlobalSlot = { stop?: () => void; alive?: () => boolean };
@@ -145,6 +155,26 @@ export function startAnnotator(opts: StartOptions): Annotator {
   let firstPaintMs = -1;
   let annotateMs = 0;
   let state: PageReport['state'] = 'running';
+  /**
+   * First paint: Chromium runs `scheduler.yield()` continuations before rendering (for up to ~100 ms), so
+   * once the pass has painted its first ranges we yield with plain macrotasks for a while (FRAME_MS), which
+   * lets the renderer paint the viewport's highlights at once; then back to `scheduler.yield`. (Not rAF:
+   * a callback of ours inside the rendering task would make that task, and its style recalc, ours.)
+   * wantFrame: 0 = nothing painted yet in this pass, 1 = painted, macrotask yields until frameUntil.
+   */
+  let wantFrame = 0;
+  let frameUntil = 0;
+  const FRAME_MS = 100;
+  const baseYield = pickYield();
+  const macroYield = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+  const sliceYield = (): Promise<void> => {
+    if (wantFrame === 1) {
+      if (frameUntil === 0) frameUntil = performance.now() + FRAME_MS;
+      if (performance.now() < frameUntil) return macroYield();
+      wantFrame = 2;
+    }
+    return baseYield();
+  };
   let stopped = false;
   let generation = 0;
 
@@ -186,8 +216,11 @@ export function startAnnotator(opts: StartOptions): Annotator {
    */
   const hasGuards = index.terms.some((t) => t.context && t.context.length > 0);
   const matchCtx: MatchContext = { title: doc.title, url: doc.location?.href };
+  /** Scanned text fed into the page signals so far (capped: the page's head decides page-level context). */
+  let signalChars = 0;
   const resetSignals = () => {
     delete matchCtx.signals;
+    signalChars = 0;
     if (matcher.pageSignals) {
       const head = matcher.pageSignals({ title: doc.title, url: doc.location?.href }).head;
       matchCtx.signals = { head: new Set(head), body: new Set() };
@@ -197,9 +230,15 @@ export function startAnnotator(opts: StartOptions): Annotator {
   };
   resetSignals();
   const addSignals = (text: string) => {
-    if (!hasGuards || !matcher.pageSignals || !matchCtx.signals) return;
-    const body = matchCtx.signals.body;
-    for (const id of matcher.pageSignals({ pageText: text }).body) body.add(id);
+    if (!hasGuards || !matchCtx.signals || signalChars >= SIGNAL_CHARS) return;
+    const piece = signalChars + text.length > SIGNAL_CHARS ? text.slice(0, SIGNAL_CHARS - signalChars) : text;
+    signalChars += piece.length;
+    if (matcher.addPageText) {
+      matcher.addPageText(matchCtx.signals, piece);
+    } else if (matcher.pageSignals) {
+      const body = matchCtx.signals.body;
+      for (const id of matcher.pageSignals({ pageText: piece }).body) body.add(id);
+    }
   };
 
   const walkRoot = (): Element | null => doc.body ?? doc.documentElement;
@@ -222,6 +261,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
     o.handle = painter.add(o.range, o.guided);
     handleToOcc.set(o.handle, o);
     if (firstPaintMs < 0) firstPaintMs = performance.now() - t0;
+    if (wantFrame === 0) wantFrame = 1;
   };
   const unpaint = (o: Occ) => {
     if (!o.handle) return;
@@ -271,8 +311,8 @@ export function startAnnotator(opts: StartOptions): Annotator {
   };
 
   // ---- occurrences
-  const addOccs = (seg: Segment, spans: { start: number; end: number; term: number }[]) => {
-    if (!spans.length) return;
+  /** The occurrence list of a segment, registering the segment on its first occurrence. */
+  const occListOf = (seg: Segment): Occ[] => {
     let list = segOccs.get(seg);
     if (!list) {
       // Only segments with occurrences are kept (memory stays proportional to hits, not to page text).
@@ -284,29 +324,41 @@ export function startAnnotator(opts: StartOptions): Annotator {
       l.push(seg);
       orderDirty = true;
     }
-    for (const sp of spans) {
-      const t = index.terms[sp.term];
-      if (!t) continue;
-      const [a, b] = segmentPoints(seg, sp.start, sp.end);
-      const o: Occ = {
-        term: sp.term,
-        seg,
-        start: sp.start,
-        end: sp.end,
-        range: { startContainer: a.node, startOffset: a.offset, endContainer: b.node, endOffset: b.offset },
-        surface: seg.text.slice(sp.start, sp.end),
-        guided: t.related.length > 0,
-        handle: null,
-      };
-      list.push(o);
-      const i0 = seg.nodes.indexOf(a.node);
-      const i1 = seg.nodes.indexOf(b.node);
-      for (let i = i0; i <= i1; i++) {
-        const node = seg.nodes[i];
-        hit.add(node, i === i0 ? a.offset : 0, i === i1 ? b.offset : node.data.length, o);
-      }
-      paintProvisional(o);
-    }
+    return list;
+  };
+
+  /** Record and paint one occurrence [start, end) of `seg.text`. */
+  const addOcc = (seg: Segment, start: number, end: number, term: number) => {
+    const t = index.terms[term];
+    if (!t) return;
+    // Lazy segments read their text nodes only now, when they have an occurrence.
+    if (seg.lazy !== undefined && seg.lazy !== null) resolveSegment(seg);
+    if (seg.nodes.length === 0) return; // its block changed since it was read: the observer re-scans it
+    const list = occListOf(seg);
+    const starts = seg.starts;
+    const nodes = seg.nodes;
+    const i0 = lastLE(starts, start);
+    let i1 = i0;
+    // Most occurrences sit in one text node: scan forward instead of a second binary search.
+    while (i1 + 1 < starts.length && starts[i1 + 1] <= end - 1) i1++;
+    const a = nodes[i0];
+    const b = nodes[i1];
+    const ao = start - starts[i0];
+    const bo = end - starts[i1];
+    const o: Occ = {
+      term,
+      seg,
+      start,
+      end,
+      range: { startContainer: a, startOffset: ao, endContainer: b, endOffset: bo },
+      surface: seg.text.slice(start, end),
+      guided: t.related.length > 0,
+      handle: null,
+    };
+    list.push(o);
+    if (i0 === i1) hit.add(a, ao, bo, o);
+    else for (let i = i0; i <= i1; i++) hit.add(nodes[i], i === i0 ? ao : 0, i === i1 ? bo : nodes[i].data.length, o);
+    paintProvisional(o);
   };
 
   const dropSegment = (seg: Segment) => {
@@ -351,7 +403,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
       const seg = chunk.segments[si];
       const base = chunk.offsets[si];
       if (e - base > seg.text.length) continue; // crosses a block separator: never
-      addOccs(seg, [{ start: s - base, end: e - base, term: sp.term }]);
+      addOcc(seg, s - base, e - base, sp.term);
     }
     if (last) return len;
     let next = Math.max(safeEnd, keptEnd);
@@ -409,7 +461,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
     return true;
   };
 
-  /** Visible blocks, sampled with elementFromPoint on a grid (cheap; layout is usually clean at idle). */
+  /** Visible blocks, sampled with elementFromPoint on a grid (run after a frame, so layout is clean). */
   const viewportBlocks = (root: Element): Element[] => {
     const out: Element[] = [];
     const w = win.innerWidth || 0;
@@ -419,11 +471,12 @@ export function startAnnotator(opts: StartOptions): Annotator {
     // only force a synchronous layout of a possibly huge page. Sample only when scrolled.
     if ((win.scrollY || 0) < h / 2) return out;
     const seen = new Set<Element>();
-    for (let row = 0; row < 12; row++) {
-      for (let col = 0; col < 4; col++) {
+    // A coarse grid (8 × 2 hit tests on a laid-out page: well under a millisecond).
+    for (let row = 0; row < 8; row++) {
+      for (let col = 0; col < 2; col++) {
         let el: Element | null = null;
         try {
-          el = doc.elementFromPoint(((col + 0.5) * w) / 4, ((row + 0.5) * h) / 12);
+          el = doc.elementFromPoint(((col * 2 + 1) * w) / 4, ((row + 0.5) * h) / 8);
         } catch {
           el = null;
         }
@@ -504,7 +557,12 @@ export function startAnnotator(opts: StartOptions): Annotator {
           },
         });
       }
-      if (walkers.length) pass.walkers.unshift(...walkers);
+      if (walkers.length) {
+        pass.walkers.unshift(...walkers);
+        // Let a frame render right after the viewport's ranges are painted.
+        wantFrame = 0;
+        frameUntil = 0;
+      }
     };
     try {
       win.requestAnimationFrame(() => {
@@ -515,11 +573,13 @@ export function startAnnotator(opts: StartOptions): Annotator {
       /* no rAF: document order only */
     }
     const passStart = performance.now();
+    wantFrame = 0;
+    frameUntil = 0;
     passPromise = runSliced(makeStep(pass), {
       budgetMs: budget,
       stats,
       cancelled: () => stopped || gen !== generation,
-      yieldFn: pickYield(),
+      yieldFn: sliceYield,
     }).then(() => {
       if (stopped || gen !== generation) return;
       reconcile();

@@ -43,6 +43,12 @@ export interface Segment {
   section: number;
   /** Document-order key assigned by the annotator. */
   seq: number;
+  /**
+   * Set when the segment is a whole simple block read with one `textContent` (no skip zone, nested block,
+   * hidden part or custom element inside): `nodes`/`starts` stay empty until `resolveSegment()` reads them,
+   * which the annotator does only for segments that have occurrences.
+   */
+  lazy?: Element | null;
 }
 
 export interface WalkOptions {
@@ -53,6 +59,8 @@ export interface WalkOptions {
   onShadowRoot?: (root: ShadowRoot) => void;
   /** Starting section number. */
   section?: number;
+  /** Read simple blocks with one textContent and lazy node lists (default true). */
+  fast?: boolean;
 }
 
 const FRAME_INLINE = 0;
@@ -61,6 +69,64 @@ const FRAME_SHADOW = 2;
 
 /** True if `el` starts a subtree that must not be annotated. Cheap: tag set + a few attributes. */
 const ATTR_SKIP = '[hidden],[aria-hidden="true" i],[contenteditable],[style*="none"]';
+
+/**
+ * Anything inside a block that needs the node-by-node walk: skip zones, nested blocks and boundaries
+ * (br, img…), attributes that may hide or make editable, and undefined custom elements. One native
+ * querySelector per block decides; a block without any of these is read with one textContent, so none
+ * of its text nodes gets a JS wrapper unless it has an occurrence (wrapper creation dominates the cost
+ * of walking from a content script's isolated world).
+ */
+const NOT_SIMPLE_BASE = [...new Set([...SKIP_TAGS, ...BLOCK_TAGS])].join(',') + ',' + ATTR_SKIP;
+let notSimple: string | null = null;
+let fastOk = true;
+
+/** True when `el`'s whole subtree is plain inline text (see NOT_SIMPLE_BASE). */
+function isSimpleBlock(el: Element): boolean {
+  if (!fastOk) return false;
+  try {
+    if (notSimple === null) {
+      // `:not(:defined)` catches custom elements (possible shadow hosts); only where `:defined` works
+      // (a DOM that does not match a plain span with it would flag every element).
+      let defined = false;
+      try {
+        defined = (el.ownerDocument ?? document).createElement('span').matches(':defined');
+      } catch {
+        defined = false;
+      }
+      notSimple = defined ? `${NOT_SIMPLE_BASE},:not(:defined)` : NOT_SIMPLE_BASE;
+    }
+    return el.querySelector(notSimple) === null;
+  } catch {
+    fastOk = false; // a DOM without these selectors: always walk node by node
+    return false;
+  }
+}
+
+/**
+ * Read the text nodes of a lazy segment (see Segment.lazy). Returns false, leaving `nodes` empty, when
+ * the block's text changed since it was read (the MutationObserver re-scans it).
+ */
+export function resolveSegment(seg: Segment): boolean {
+  const el = seg.lazy;
+  if (!el) return seg.nodes.length > 0;
+  seg.lazy = null;
+  const nodes: Text[] = [];
+  const starts: number[] = [];
+  let pos = 0;
+  const tw = (el.ownerDocument ?? document).createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let n = tw.nextNode(); n !== null; n = tw.nextNode()) {
+    const len = (n as Text).length;
+    if (len === 0) continue;
+    nodes.push(n as Text);
+    starts.push(pos);
+    pos += len;
+  }
+  if (pos !== seg.text.length) return false;
+  seg.nodes = nodes;
+  seg.starts = starts;
+  return true;
+}
 
 export function isSkipElement(el: Element): boolean {
   if (SKIP_TAGS.has(el.localName)) return true;
@@ -121,12 +187,14 @@ export class TextWalker {
   private len = 0;
   private section: number;
   private finished = false;
+  private readonly fast: boolean;
 
   constructor(
     private readonly root: Element | ShadowRoot,
     private readonly opts: WalkOptions = {},
   ) {
     this.section = opts.section ?? 0;
+    this.fast = opts.fast !== false;
     const rootBlock = root.nodeType === 11 ? (root as ShadowRoot).host : (root as Element);
     this.blocks = [rootBlock];
     const sr = root.nodeType === 1 ? (root as Element).shadowRoot : null;
@@ -225,6 +293,16 @@ export class TextWalker {
       if (HEADING_TAGS.has(tag)) this.section++;
       const sr = el.shadowRoot;
       const block = BLOCK_TAGS.has(tag) || (tag !== WRAP_TAG && tag.includes('-')) || !!sr;
+      if (block && !sr && this.fast && el.hasChildNodes() && isSimpleBlock(el)) {
+        this.flush(out);
+        let text = el.textContent ?? '';
+        if (/\S/.test(text)) {
+          if (text.includes('\n') || text.includes('\r')) text = text.replace(/[\n\r]/g, ' ');
+          out.push({ block: el, nodes: [], starts: [], text, section: this.section, seq: 0, lazy: el });
+        }
+        cur = el.nextSibling;
+        continue;
+      }
       if (block) {
         this.flush(out);
         this.blocks.push(el);
@@ -273,6 +351,7 @@ export function collectSegments(root: Element | ShadowRoot, opts?: WalkOptions):
   const out: Segment[] = [];
   const w = new TextWalker(root, opts);
   while (!w.run(1e9, out));
+  for (const s of out) if (s.lazy) resolveSegment(s);
   return out;
 }
 

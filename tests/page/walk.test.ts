@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { blockOf, collectSegments, lastLE, makeChunk, segmentPoints, TextWalker, type Segment } from '@/lib/page/walk';
+import { blockOf, collectSegments, lastLE, makeChunk, resolveSegment, segmentPoints, TextWalker, type Segment } from '@/lib/page/walk';
 import { setBody } from './helpers';
 
 const texts = () => collectSegments(document.body).map((s) => s.text.trim());
@@ -45,15 +45,44 @@ describe('walk', () => {
     expect(seen).toEqual([sr]);
   });
 
+  it('reads simple blocks with one textContent and resolves their text nodes lazily, like the node walk', () => {
+    setBody('<p>The <em>Internet</em> Governance <a href="#">Forum</a>.</p><p>a<br>b</p><div>x<p>y</p></div><p>in <code>c</code> d</p>');
+    const raw: Segment[] = [];
+    const w = new TextWalker(document.body);
+    while (!w.run(1e9, raw));
+    const first = raw[0];
+    expect(first.lazy).toBe(document.querySelector('p'));
+    expect(first.nodes).toEqual([]);
+    const slow = collectSegments(document.body, { fast: false });
+    // Blocks with a <br>, nested blocks or skip zones are walked node by node (the nested <p>y</p> is simple).
+    expect(raw.filter((s) => s.lazy).map((s) => s.text)).toEqual(['The Internet Governance Forum.', 'y']);
+    expect(resolveSegment(first)).toBe(true);
+    expect(first.lazy).toBeNull();
+    for (const s of raw) expect(resolveSegment(s)).toBe(true);
+    expect(raw.map((s) => [s.text, s.nodes.map((n) => n.data), s.starts])).toEqual(slow.map((s) => [s.text, s.nodes.map((n) => n.data), s.starts]));
+  });
+
+  it('refuses to resolve a lazy segment whose block changed since it was read', () => {
+    setBody('<p>The <em>Internet</em> Governance Forum</p>');
+    const out: Segment[] = [];
+    const w = new TextWalker(document.body);
+    while (!w.run(1e9, out));
+    document.querySelector('em')!.textContent = 'Web';
+    expect(resolveSegment(out[0])).toBe(false);
+    expect(out[0].nodes).toEqual([]);
+  });
+
   it('is resumable: tiny budgets give the same segments', () => {
     setBody('<div>' + Array.from({ length: 50 }, (_, i) => `<p>para <i>${i}</i> end</p>`).join('') + '</div>');
     const whole = collectSegments(document.body).map((s) => s.text);
-    const w = new TextWalker(document.body);
-    const out: Segment[] = [];
-    let steps = 0;
-    while (!w.run(3, out)) steps++;
-    expect(out.map((s) => s.text)).toEqual(whole);
-    expect(steps).toBeGreaterThan(20);
+    for (const fast of [false, true]) {
+      const w = new TextWalker(document.body, { fast });
+      const out: Segment[] = [];
+      let steps = 0;
+      while (!w.run(3, out)) steps++;
+      expect(out.map((s) => s.text)).toEqual(whole);
+      expect(steps).toBeGreaterThan(fast ? 10 : 20);
+    }
   });
 
   it('maps chunk offsets back to (Text, offset) with binary search', () => {
