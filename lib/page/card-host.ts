@@ -146,8 +146,9 @@ export function createCardHost(o: CardHostOptions): CardHost {
       const el = doc.createElement(HOST_TAG);
       const st = el.style;
       // Inline !important beats page rules aimed at the tag; the shadow root's :host rule is weaker.
+      // No inline `all`: it would pin letter/word spacing with !important (WCAG 1.4.12); the card's
+      // own root sets its font and spacing inside the shadow root.
       for (const [k, val] of [
-        ['all', 'initial'],
         ['position', 'fixed'],
         ['top', '0px'],
         ['left', '0px'],

@@ -1,0 +1,581 @@
+/**
+ * `npm run bench` — performance of the BUILT extension (.output/chrome-mv3) in headless Chromium.
+ *
+ *   npm run bench -- [--runs 3] [--json out.json] [--sizes 10k,100k,500k] [--fixtures wikipedia-2,iab-1|all|none]
+ *                    [--skip-peer] [--skip-sweep] [--ext DIR]
+ *
+ * Pages are served from loopback at http://www.intgovforum.org:PORT/ (inside the default scope, via
+ * --host-resolver-rules) so the content script starts by itself. See trace.ts for how script time is
+ * attributed to the extension and inpage.ts for the floor. Numbers are medians over --runs runs, each
+ * run in a freshly launched browser.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { generatePage } from './generate';
+import { loadGlossary, syntheticIndex } from './glossary';
+import { HIGHLIGHT_SIZES, PAGE_SHAPE, POLLER, floorExpr, markJsExpr, matcherSweepExpr } from './inpage';
+import { SCOPE_HOST, launchChromium, startServer, type BenchServer, type ChromiumWithExtension } from './launch';
+import { analyzeTrace, markedSpans, startTrace, stopTrace, type ExtensionTraceStats } from './trace';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface Args {
+  runs: number;
+  json?: string;
+  sizes: number[];
+  fixtures: string[];
+  peer: boolean;
+  sweep: boolean;
+  ext: string;
+  peerWords: number;
+}
+
+function parseWords(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(k?)$/i.exec(s.trim());
+  if (!m) throw new Error(`bad size ${s}`);
+  return Math.round(Number(m[1]) * (m[2] ? 1000 : 1));
+}
+
+const DEFAULT_FIXTURES = ['wikipedia-2', 'iab-1', 'lemonde-1'];
+
+function fixtureFiles(): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, d.name);
+      if (d.isDirectory()) walk(p);
+      else if (d.name.endsWith('.html') && !p.includes('/hostile/')) out.set(d.name.replace(/\.html$/, ''), p);
+    }
+  };
+  walk(join(ROOT, 'tests/fixtures'));
+  return out;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = {
+    runs: 3,
+    sizes: [10_000, 100_000, 500_000],
+    fixtures: DEFAULT_FIXTURES,
+    peer: true,
+    sweep: true,
+    ext: join(ROOT, '.output/chrome-mv3'),
+    peerWords: 20_000,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = () => argv[++i];
+    if (k === '--runs') a.runs = Math.max(1, Number(v()));
+    else if (k === '--json') a.json = v();
+    else if (k === '--sizes') a.sizes = v().split(',').filter(Boolean).map(parseWords);
+    else if (k === '--fixtures') {
+      const f = v();
+      a.fixtures = f === 'none' ? [] : f === 'all' ? [...fixtureFiles().keys()] : f.split(',');
+    } else if (k === '--skip-peer') a.peer = false;
+    else if (k === '--skip-sweep') a.sweep = false;
+    else if (k === '--ext') a.ext = resolve(v());
+    else if (k === '--peer-words') a.peerWords = parseWords(v());
+    else if (k === '--help' || k === '-h') {
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${k}`);
+  }
+  return a;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]): number => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+interface RunResult {
+  trace: ExtensionTraceStats;
+  floor: { walkMs: number; matchMs: number; totalMs: number; hits: number; nodes: number; chars: number; untracedMs?: number; cpuMs?: number };
+  ranges: number;
+  highlights: Record<string, number>;
+  report: any;
+  firstRangeFromNavMs?: number;
+  heapExtMB: number;
+  heapControlMB: number;
+  heapGrowthMB: number;
+  elements: number;
+  elementsControl: number;
+  words: number;
+  loadMs: number;
+  waitedMs: number;
+}
+
+async function heapAfterGc(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  await cdp.detach();
+  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 1_048_576;
+}
+
+async function getReport(b: ChromiumWithExtension, url: string): Promise<any> {
+  const expr = `(async () => {
+    const tabs = await chrome.tabs.query({});
+    const tab = tabs.find((t) => t.url === ${JSON.stringify(url)});
+    if (!tab) return { error: 'tab not found' };
+    try { return await chrome.tabs.sendMessage(tab.id, { type: 'glens:getReport' }); } catch (e) { return { error: String(e && e.message || e) }; }
+  })()`;
+  try {
+    let worker = b.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+    if (!worker) worker = await b.context.waitForEvent('serviceworker', { timeout: 5000 });
+    return await worker.evaluate(expr);
+  } catch (e) {
+    return { error: String((e as Error).message) };
+  }
+}
+
+/** One measured load of `path` with the extension (plus a control load without it for heap/elements). */
+async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path: string, forms: string[]): Promise<RunResult> {
+  const ctx = b.context;
+  // Control: the same page on a host outside the scope, so the content script does not run.
+  const control = await ctx.newPage();
+  await control.goto(`http://127.0.0.1:${srv.port}${path}`, { waitUntil: 'load', timeout: 180_000 });
+  await sleep(300);
+  const heapControlMB = await heapAfterGc(control);
+  const shapeControl: any = await control.evaluate(PAGE_SHAPE);
+  await control.close();
+
+  const page = await ctx.newPage();
+  await page.addInitScript({ content: POLLER });
+  const cdp = await ctx.newCDPSession(page);
+  await startTrace(cdp);
+  const url = `http://${SCOPE_HOST}:${srv.port}${path}`;
+  const t0 = Date.now();
+  await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
+  const loadMs = Date.now() - t0;
+  // Done = the painted range count has not changed for 800 ms (3 s while nothing is painted), capped at 60 s.
+  let last = -1;
+  let since = Date.now();
+  while (Date.now() - t0 < 60_000) {
+    await sleep(250);
+    const n = Number(await page.evaluate('window.__glensBench ? window.__glensBench.n : 0'));
+    if (n !== last) {
+      last = n;
+      since = Date.now();
+    } else if (Date.now() - since > (n > 0 ? 800 : 3000)) break;
+  }
+  const waitedMs = Date.now() - t0;
+  // The floor runs under the same tracing (CPU profiler included), so the ratio compares like with like.
+  const floors: RunResult['floor'][] = await page.evaluate(floorExpr(forms, 5));
+  const events = await stopTrace(cdp);
+  await cdp.detach();
+  if (process.env.BENCH_SAVE_TRACE) writeFileSync(join(process.env.BENCH_SAVE_TRACE, `trace${path.replace(/\W+/g, '-')}.json`), JSON.stringify(events));
+  const trace = analyzeTrace(events, b.extensionId);
+  const spans = markedSpans(events);
+  const report = await getReport(b, url);
+  const highlights: Record<string, number> = await page.evaluate(HIGHLIGHT_SIZES);
+  const ranges = Object.entries(highlights)
+    .filter(([k]) => k.startsWith('glens-') && k !== 'glens-focus')
+    .reduce((s, [, v]) => s + v, 0);
+  const first = Number(await page.evaluate('window.__glensBench ? window.__glensBench.first : 0'));
+  const shape: any = await page.evaluate(PAGE_SHAPE);
+  const floorsUntraced: RunResult['floor'][] = await page.evaluate(floorExpr(forms, 5));
+  const heapExtMB = await heapAfterGc(page);
+  await page.close();
+  const floor = {
+    walkMs: median(floors.map((f) => f.walkMs)),
+    matchMs: median(floors.map((f) => f.matchMs)),
+    totalMs: median(floors.map((f) => f.totalMs)),
+    hits: floors[0].hits,
+    nodes: floors[0].nodes,
+    chars: floors[0].chars,
+    untracedMs: median(floorsUntraced.map((f) => f.totalMs)),
+    cpuMs: median(spans.map((x) => x.cpuMs)),
+  };
+  return {
+    trace,
+    floor,
+    ranges,
+    highlights,
+    report,
+    firstRangeFromNavMs: first || undefined,
+    heapExtMB,
+    heapControlMB,
+    heapGrowthMB: heapExtMB - heapControlMB,
+    elements: shape.elements,
+    elementsControl: shapeControl.elements,
+    words: shape.words,
+    loadMs,
+    waitedMs,
+  };
+}
+
+interface PageSummary {
+  name: string;
+  kind: 'generated' | 'fixture';
+  words: number;
+  runs: RunResult[];
+  median: {
+    extScriptMs: number;
+    extThreadMs: number;
+    extSampledMs: number;
+    floorMs: number;
+    floorWalkMs: number;
+    floorMatchMs: number;
+    floorUntracedMs: number;
+    floorCpuMs: number;
+    ratio: number;
+    ratioCpu: number;
+    longestTaskCpuMs: number;
+    longestExtInTaskMs: number;
+    longestTaskMs: number;
+    longTasks: number;
+    slicesTrace: number;
+    firstRangeMs: number;
+    firstPaintMsReport: number;
+    annotateMsReport: number;
+    longestSliceMsReport: number;
+    ranges: number;
+    floorHits: number;
+    heapGrowthMB: number;
+    extraElements: number;
+  };
+}
+
+function summarize(name: string, kind: PageSummary['kind'], runs: RunResult[]): PageSummary {
+  const m = (f: (r: RunResult) => number | undefined) => median(runs.map((r) => f(r) ?? NaN));
+  const ratios = runs.map((r) => r.trace.scriptMs / r.floor.totalMs);
+  return {
+    name,
+    kind,
+    words: runs[0]?.words ?? 0,
+    runs,
+    median: {
+      extScriptMs: m((r) => r.trace.scriptMs),
+      extThreadMs: m((r) => r.trace.threadMs),
+      extSampledMs: m((r) => r.trace.sampledMs),
+      floorMs: m((r) => r.floor.totalMs),
+      floorWalkMs: m((r) => r.floor.walkMs),
+      floorMatchMs: m((r) => r.floor.matchMs),
+      floorUntracedMs: m((r) => r.floor.untracedMs),
+      floorCpuMs: m((r) => r.floor.cpuMs),
+      ratioCpu: median(runs.map((r) => r.trace.threadMs / (r.floor.cpuMs ?? NaN))),
+      longestTaskCpuMs: m((r) => r.trace.longestTaskCpuMs),
+      longestExtInTaskMs: m((r) => r.trace.longestExtInTaskMs),
+      ratio: median(ratios),
+      longestTaskMs: m((r) => r.trace.longestTaskMs),
+      longTasks: Math.max(...runs.map((r) => r.trace.longTasks)),
+      slicesTrace: m((r) => r.trace.events),
+      firstRangeMs: m((r) => r.trace.firstMarkMs),
+      firstPaintMsReport: m((r) => r.report?.timing?.firstPaintMs),
+      annotateMsReport: m((r) => r.report?.timing?.annotateMs),
+      longestSliceMsReport: m((r) => r.report?.timing?.longestSliceMs),
+      ranges: m((r) => r.ranges),
+      floorHits: m((r) => r.floor.hits),
+      heapGrowthMB: m((r) => r.heapGrowthMB),
+      extraElements: m((r) => r.elements - r.elementsControl),
+    },
+  };
+}
+
+async function bundleMatcher(): Promise<string | undefined> {
+  const entry = join(ROOT, 'lib/match/index.ts');
+  if (!existsSync(entry)) return undefined;
+  const { build } = await import('esbuild');
+  const r = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'iife',
+    globalName: 'GlensMatch',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    minify: true,
+    alias: { '@': ROOT },
+    logLevel: 'silent',
+  });
+  return r.outputFiles[0].text;
+}
+
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+function table(headers: string[], rows: string[][]): string {
+  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? pad(c, w[i]) : lpad(c, w[i]))).join('  ');
+  return [line(headers), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (!existsSync(join(args.ext, 'manifest.json'))) throw new Error(`no built extension at ${args.ext}; run npm run build`);
+  // Work on a private copy: other tools (the e2e setup) rebuild .output while the bench runs.
+  const extCopy = mkdtempSync(join(tmpdir(), 'glens-bench-ext-'));
+  cpSync(args.ext, extCopy, { recursive: true });
+  console.log(`extension: ${args.ext} (copied to ${extCopy})`);
+  args.ext = extCopy;
+  process.on('exit', () => rmSync(extCopy, { recursive: true, force: true }));
+  const load0 = loadavg()[0];
+  const glossary = await loadGlossary(ROOT);
+  const forms = glossary.forms;
+  console.log(
+    `Governance Lens bench — ${args.runs} run(s) per page, glossary: ${glossary.source} (${glossary.index.terms.length} terms, ${forms.length} forms)` +
+      (glossary.note ? ` [${glossary.note}]` : ''),
+  );
+  const srv = await startServer();
+  const fixtures = fixtureFiles();
+  const pages: { name: string; kind: PageSummary['kind']; path: string }[] = [];
+  for (const words of args.sizes) {
+    const g = generatePage(words, forms);
+    const path = `/gen-${words}.html`;
+    srv.set(path, { body: g.html });
+    pages.push({ name: `generated ${words / 1000}k`, kind: 'generated', path });
+  }
+  for (const f of args.fixtures) {
+    const file = fixtures.get(f);
+    if (!file) {
+      console.warn(`fixture ${f} not found under tests/fixtures (skipped)`);
+      continue;
+    }
+    const path = `/fixture/${f}.html`;
+    srv.set(path, { body: readFileSync(file) });
+    pages.push({ name: f, kind: 'fixture', path });
+  }
+  const peerPath = `/gen-${args.peerWords}.html`;
+  if (args.peer) {
+    srv.set(peerPath, { body: generatePage(args.peerWords, forms).html });
+    srv.set('/mark.min.js', { body: readFileSync(join(ROOT, 'node_modules/mark.js/dist/mark.min.js')), type: 'text/javascript' });
+  }
+
+  const summaries: PageSummary[] = [];
+  let browserVersion = '';
+  let extensionId = '';
+  const measure = async (path: string): Promise<RunResult[]> => {
+    const runs: RunResult[] = [];
+    for (let r = 0; r < args.runs; r++) {
+      const b = await launchChromium(args.ext);
+      extensionId = b.extensionId;
+      browserVersion ||= b.context.browser()?.version() ?? '';
+      try {
+        runs.push(await measureExtension(b, srv, path, forms));
+      } finally {
+        await b.close();
+      }
+    }
+    return runs;
+  };
+  for (const p of pages) {
+    process.stdout.write(`  measuring ${p.name} …`);
+    const t = Date.now();
+    const runs = await measure(p.path);
+    const s = summarize(p.name, p.kind, runs);
+    summaries.push(s);
+    process.stdout.write(` ${((Date.now() - t) / 1000).toFixed(0)} s: ext ${f1(s.median.extScriptMs)} ms, floor ${f1(s.median.floorMs)} ms\n`);
+  }
+
+  // Peer: mark.js on the 20k page, in a page without the extension; the extension on the same page.
+  let peer: any;
+  if (args.peer) {
+    process.stdout.write(`  measuring mark.js peer (${args.peerWords / 1000}k words) …`);
+    const extRuns = await measure(peerPath);
+    const extS = summarize(`generated ${args.peerWords / 1000}k (peer page)`, 'generated', extRuns);
+    const markRuns: { ms: number; marks: number; heapGrowthMB: number }[] = [];
+    const markRunsN = Math.min(args.runs, 3);
+    for (let r = 0; r < markRunsN; r++) {
+      const b = await launchChromium(args.ext);
+      try {
+        const page = await b.context.newPage();
+        await page.goto(`http://127.0.0.1:${srv.port}${peerPath}`, { waitUntil: 'load' });
+        await page.addScriptTag({ url: `http://127.0.0.1:${srv.port}/mark.min.js` });
+        const h0 = await heapAfterGc(page);
+        const cdp = await b.context.newCDPSession(page);
+        await cdp.send('Performance.enable');
+        const res: any = await page.evaluate(markJsExpr(forms));
+        const { metrics } = (await cdp.send('Performance.getMetrics')) as any;
+        const h1 = (metrics.find((m: any) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 1_048_576;
+        markRuns.push({ ms: res.ms, marks: res.marks, heapGrowthMB: h1 - h0 });
+      } finally {
+        await b.close();
+      }
+    }
+    const markMs = median(markRuns.map((r) => r.ms));
+    peer = {
+      words: args.peerWords,
+      markJs: { ms: markMs, marks: median(markRuns.map((r) => r.marks)), heapGrowthMB: median(markRuns.map((r) => r.heapGrowthMB)), runs: markRuns },
+      extension: extS,
+      speedup: markMs / extS.median.extScriptMs,
+    };
+    process.stdout.write(` mark.js ${f1(markMs)} ms vs extension ${f1(extS.median.extScriptMs)} ms\n`);
+  }
+
+  // Cost vs glossary size: the matcher module itself, bundled, over the 100k page's text.
+  let sweep: any;
+  if (args.sweep) {
+    const bundle = await bundleMatcher().catch((e) => {
+      sweep = { error: `esbuild: ${(e as Error).message}` };
+      return undefined;
+    });
+    if (bundle) {
+      process.stdout.write('  measuring matcher vs glossary size …');
+      const sweepPath = '/gen-100000-sweep.html';
+      srv.set(sweepPath, { body: generatePage(100_000, forms).html });
+      const b = await launchChromium(args.ext);
+      try {
+        const page = await b.context.newPage();
+        await page.goto(`http://127.0.0.1:${srv.port}${sweepPath}`, { waitUntil: 'load' });
+        await page.addScriptTag({ content: bundle });
+        const sizes = [100, 300, 1000, 3000];
+        const indexes = sizes.map((n) => syntheticIndex(glossary.index, n));
+        const rows: any[] = await page.evaluate(matcherSweepExpr(indexes, Math.max(7, args.runs)));
+        sweep = { page: '100k generated', rows };
+        process.stdout.write(' done\n');
+      } catch (e) {
+        sweep = { error: (e as Error).message };
+        process.stdout.write(` failed: ${(e as Error).message}\n`);
+      } finally {
+        await b.close();
+      }
+    } else if (!sweep) sweep = { error: 'lib/match/index.ts missing' };
+  }
+  await srv.close();
+
+  // ---- Output ----
+  const rows = summaries.map((s) => [
+    s.name,
+    String(s.words),
+    f1(s.median.extScriptMs),
+    f1(s.median.floorMs),
+    f2(s.median.ratio),
+    f1(s.median.extThreadMs),
+    f2(s.median.floorCpuMs),
+    f2(s.median.ratioCpu),
+    f1(s.median.longestTaskMs),
+    f1(s.median.longestTaskCpuMs),
+    f1(s.median.longestExtInTaskMs),
+    String(s.median.longTasks),
+    f1(s.median.firstRangeMs),
+    f1(s.median.firstPaintMsReport),
+    String(s.median.ranges),
+    String(s.median.floorHits),
+    f1(s.median.heapGrowthMB),
+    String(s.median.extraElements),
+  ]);
+  console.log('\nExtension in the page (medians; ms unless noted)');
+  console.log(
+    table(
+      ['page', 'words', 'ext wall', 'floor wall', 'ratio', 'ext CPU', 'floor CPU', 'ratio CPU', 'longest task', 'its CPU', 'ext/task max', '≥50ms', 'first range', 'report 1st', 'ranges', 'floor hits', 'Δheap MB', 'Δelem'],
+      rows,
+    ),
+  );
+  console.log(
+    '\n  ext = Σ outermost main-thread script events attributed to the extension (trace; wall = duration, CPU = thread time);\n' +
+      '  floor = bare TreeWalker + one literal-alternation RegExp over the lower-cased text, same page, same tracing, median of 5;\n' +
+      '  longest task = longest RunTask holding extension work (wall; its CPU); ext/task max = most extension script time in any one task;\n' +
+      '  ≥50ms = max over runs of the number of such tasks ≥ 50 ms (wall);\n' +
+      '  first range = content-script start → first frame with a glens-* range (rAF poller); report 1st = PageReport.timing.firstPaintMs.',
+  );
+  const detail = summaries.map((s) => [
+    s.name,
+    f1(s.median.slicesTrace),
+    f1(s.median.extSampledMs),
+    f1(s.median.floorWalkMs),
+    f1(s.median.floorMatchMs),
+    f1(s.median.floorUntracedMs),
+    f1(s.median.annotateMsReport),
+    f1(s.median.longestSliceMsReport),
+  ]);
+  console.log('\n' + table(['page', 'ext events', 'ext sampled', 'floor walk', 'floor regex', 'floor untraced', 'report annotate', 'report longest slice'], detail));
+
+  if (peer) {
+    console.log(
+      `\nPeer (${peer.words / 1000}k words, ${forms.length} forms): mark.js ${f1(peer.markJs.ms)} ms (${peer.markJs.marks} marks, Δheap ${f1(peer.markJs.heapGrowthMB)} MB)` +
+        ` vs extension ${f1(peer.extension.median.extScriptMs)} ms script → ${f1(peer.speedup)}× faster`,
+    );
+  }
+  if (sweep?.rows) {
+    console.log('\nMatcher (lib/match, bundled, in page) vs glossary size over the 100k page text');
+    console.log(
+      table(
+        ['terms', 'forms', 'build', 'find', 'hits', 'regex floor', 'regex hits'],
+        sweep.rows.map((r: any) => [String(r.terms), String(r.forms), f1(r.buildMs), f1(r.findMs), String(r.hits), f1(r.regexMs), String(r.regexHits)]),
+      ),
+    );
+  } else if (sweep) console.log(`\nMatcher sweep: not run (${sweep.error})`);
+  const gen = summaries.filter((s) => s.kind === 'generated');
+  if (gen.length > 1) {
+    console.log('\nExtension vs page size');
+    console.log(
+      table(
+        ['page', 'words', 'ext script', 'ms per 100k words', 'floor per 100k words'],
+        gen.map((s) => [s.name, String(s.words), f1(s.median.extScriptMs), f2((s.median.extScriptMs / s.words) * 1e5), f2((s.median.floorMs / s.words) * 1e5)]),
+      ),
+    );
+  }
+
+  // ---- Targets (issue 4) ----
+  const targets: { target: string; pass: boolean; detail: string }[] = [];
+  for (const s of gen.filter((s) => s.words >= 100_000)) {
+    targets.push({
+      target: `script ≤ 3× floor at ${s.name}`,
+      pass: s.median.ratio <= 3 && s.median.ratioCpu <= 3,
+      detail: `wall ${f2(s.median.ratio)}× (${f1(s.median.extScriptMs)} / ${f1(s.median.floorMs)} ms), CPU ${f2(s.median.ratioCpu)}× (${f1(s.median.extThreadMs)} / ${f1(s.median.floorCpuMs)} ms)`,
+    });
+  }
+  const allLong = Math.max(...summaries.map((s) => s.median.longestTaskMs));
+  const nLong = summaries.reduce((n, s) => n + s.median.longTasks, 0);
+  targets.push({ target: 'no task holding extension work ≥ 50 ms', pass: nLong === 0, detail: `longest ${f1(allLong)} ms, ${nLong} page(s)-runs with ≥50 ms` });
+  const firsts = summaries.filter((s) => s.median.ranges > 0).map((s) => s.median.firstRangeMs);
+  const worstFirst = Math.max(...firsts.filter(Number.isFinite));
+  targets.push({ target: 'first ranges within 100 ms of script start', pass: firsts.length > 0 && worstFirst <= 100, detail: firsts.length ? `worst ${f1(worstFirst)} ms` : 'nothing painted' });
+  if (peer) targets.push({ target: '≥ 100× faster than mark.js', pass: peer.speedup >= 100, detail: `${f1(peer.speedup)}×` });
+  if (sweep?.rows?.length) {
+    const fs = sweep.rows.map((r: any) => r.findMs);
+    const growth = fs[fs.length - 1] / fs[0];
+    targets.push({ target: 'cost flat in glossary size (find 3,000 terms ≤ 1.5× 100 terms)', pass: growth <= 1.5, detail: `${f2(growth)}×` });
+  }
+  const nothing = summaries.every((s) => !s.median.ranges);
+  const load1 = loadavg()[0];
+  if (Math.max(load0, load1) > cpus().length) {
+    console.log(`\n  WARNING: load average ${f1(load0)} → ${f1(load1)} on ${cpus().length} cores: wall times are inflated; compare CPU columns.`);
+  }
+  console.log('\nTargets');
+  for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.detail}`);
+  if (nothing) console.log('  NOTE: the built extension painted no range on any page (is lib/page wired into the content script?)');
+
+  if (args.json) {
+    const out = {
+      meta: {
+        date: new Date().toISOString(),
+        browser: `Chromium ${browserVersion}`,
+        node: process.version,
+        loadavg: { start: load0, end: loadavg()[0], cores: cpus().length },
+        runs: args.runs,
+        extensionId,
+        extensionDir: args.ext,
+        glossary: { source: glossary.source, version: glossary.index.version, terms: glossary.index.terms.length, forms: forms.length, note: glossary.note },
+        method: {
+          extScript: 'Σ wall durations of outermost main-thread script events (EvaluateScript, FunctionCall, RunMicrotasks, TimerFire, …) attributed to chrome-extension://ID/ by URL or by ≥50% of their JS CPU samples',
+          floor: 'bare TreeWalker(SHOW_TEXT) reading .data + one literal-alternation RegExp (escaped, longest first, Unicode boundaries) over the lower-cased joined text; median of 5 in the same page, under the same tracing (floorUntracedMs: without tracing)',
+          longestTask: 'longest top-level RunTask containing an extension script event',
+          firstRange: 'first extension script event → first rAF in which CSS.highlights glens-* hold a range (console.timeStamp marker)',
+          heap: 'JSHeapUsedSize after HeapProfiler.collectGarbage, extension page minus the same page on 127.0.0.1 (no extension)',
+        },
+      },
+      pages: summaries,
+      peer,
+      glossarySweep: sweep,
+      targets,
+    };
+    writeFileSync(resolve(args.json), JSON.stringify(out, null, 2));
+    console.log(`\nJSON written to ${args.json}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+/**
+ * Issue 2 — the walking skeleton, end to end in Chromium and Firefox ESR:
+ * (a) the content script paints terms on a loopback page inside the default scope;
+ * (b) the popup finds "Inclusiveness and transparency" for "inclusiv";
+ * (c) `npm run annotate` writes the JSON report (≥ 1 term) and a screenshot for the demo page.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/lib/browsers';
+import { BROWSERS, IG_PARAGRAPHS, highlightSizes, htmlPage, totalCount, useEnv, HL_GUIDED, HL_TERM } from './helpers';
+
+const SEARCH_BOX = 'input[type="search"], [role="combobox"], [role="searchbox"]';
+
+describe.each(BROWSERS)('foundation in %s', (browser) => {
+  const env = useEnv(browser, { '/igf.html': htmlPage('IGF page', IG_PARAGRAPHS) });
+
+  it('paints terms with the Highlight API on a default-scope page', async () => {
+    const { page, report } = await env().openAnnotated('/igf.html');
+    expect(report.state).toBe('done');
+    expect(report.reason).toBe('default-scope');
+    expect(report.terms.length).toBeGreaterThan(0);
+    const sizes = await highlightSizes(page);
+    expect(sizes[HL_GUIDED], 'glens-guided registered').not.toBeNull();
+    expect(sizes[HL_TERM], 'glens-term registered').not.toBeNull();
+    expect(sizes[HL_GUIDED]!).toBeGreaterThan(0);
+    const painted = sizes[HL_GUIDED]! + sizes[HL_TERM]!;
+    expect(painted).toBeGreaterThan(0);
+    expect(painted).toBeLessThanOrEqual(totalCount(report));
+    await page.close();
+  });
+
+  it('popup lookup finds "Inclusiveness and transparency" for "inclusiv"', async () => {
+    const popup = await env().session.openExtensionPage('popup.html');
+    await popup.waitFor((sel: string) => !!document.querySelector(sel), SEARCH_BOX, { what: `a search box (${SEARCH_BOX}) in popup.html` });
+    await popup.type(SEARCH_BOX, 'inclusiv');
+    const first = await popup.waitFor(
+      (sel: string) => {
+        const box = document.querySelector<HTMLInputElement>(sel);
+        const opt = document.querySelector('[role="option"]');
+        return box?.value === 'inclusiv' && opt?.textContent ? opt.textContent : '';
+      },
+      SEARCH_BOX,
+      { what: 'a first result' },
+    );
+    expect(first).toContain('Inclusiveness and transparency');
+    await popup.close();
+  });
+});
+
+describe.each(BROWSERS)('npm run annotate in %s', (browser) => {
+  it('writes the JSON report and a screenshot for the demo page', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `glens-annotate-${browser}-`));
+    const json = path.join(dir, 'report.json');
+    const png = path.join(dir, 'page.png');
+    const md = path.join(dir, 'report.md');
+    const r = spawnSync(
+      'npx',
+      ['tsx', 'scripts/annotate.ts', 'public/demo.html', '--browser', browser, '--json', json, '--screenshot', png, '--markdown', md],
+      { cwd: ROOT, encoding: 'utf8', timeout: 110_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(fs.readFileSync(json, 'utf8'));
+    expect(report.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/demo\.html$/);
+    expect(report.title).toContain('Enhanced cooperation');
+    expect(report.extension).toEqual({ name: 'Governance Lens', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(report.dataset.version).toMatch(/\S/);
+    expect(report.reason).toBe('on-demand');
+    expect(report.timing.annotateMs).toBeGreaterThanOrEqual(0);
+    expect(report.timing.longestSliceMs).toBeGreaterThanOrEqual(0);
+    expect(report.terms.length).toBeGreaterThanOrEqual(1);
+    for (const t of report.terms) {
+      expect(Object.values(t.surfaces as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(t.count);
+    }
+    expect(report.guidance.length).toBeGreaterThanOrEqual(1);
+    // "<em>Internet</em> Governance Forum" is split across inline tags in the demo.
+    const surfaces = report.terms.flatMap((t: { surfaces: Record<string, number> }) => Object.keys(t.surfaces));
+    expect(surfaces).toContain('Internet Governance Forum');
+    const shot = fs.readFileSync(png);
+    expect(shot.subarray(1, 4).toString()).toBe('PNG');
+    expect(shot.length).toBeGreaterThan(10_000);
+    expect(fs.readFileSync(md, 'utf8')).toMatch(/^# /);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exits 2 with a one-line reason for bad input', () => {
+    const run = (...args: string[]) =>
+      spawnSync('npx', ['tsx', 'scripts/annotate.ts', ...args, '--browser', browser], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    for (const args of [['no/such/file.html'], ['http://exa mple/'], ['http://127.0.0.1:1/nothing-listens-here']]) {
+      const r = run(...args);
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines.length).toBe(1);
+      expect(lines[0]).toMatch(/^annotate: /);
+    }
+  });
+
+  it('names the Debian package when the browser is missing', () => {
+    const env = { ...process.env, GLENS_CHROMIUM: '/nonexistent/chromium', GLENS_FIREFOX: '/nonexistent/firefox-esr' };
+    const r = spawnSync('npx', ['tsx', 'scripts/annotate.ts', 'public/demo.html', '--browser', browser], { cwd: ROOT, encoding: 'utf8', env, timeout: 60_000 });
+    expect(r.status).toBe(3);
+    expect(r.stderr.trim()).toMatch(new RegExp(`apt-get install -y ${browser === 'chromium' ? 'chromium' : 'firefox-esr'}$`));
+  });
+});
