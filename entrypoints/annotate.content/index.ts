@@ -4,6 +4,7 @@ import { defaultMatchPatterns } from '@/lib/scope/domains';
 import { listenInContent, reportCount } from '@/lib/messaging/bus';
 import type { PageReport } from '@/lib/messaging/protocol';
 import { decideScope, defaultSettings, getSettings, watchSettings, type Settings } from '@/lib/settings';
+import { createMatcher, type Matcher } from '@/lib/match';
 import { globalSlot, startAnnotator, type Annotator } from '@/lib/page';
 
 /**
@@ -24,6 +25,11 @@ export default defineContentScript({
     let dead = false;
     let settings: Settings = defaultSettings();
     let starting: Promise<void> | null = null;
+    // 'idle' until the scope decision is taken, then 'off' when this page is not annotated.
+    let decided = false;
+    /** Built once per content-script run (loaded from the build-time snapshot in the index). */
+    let matcher: Matcher | null = null;
+    const getMatcher = (): Matcher => (matcher ??= createMatcher(index));
 
     const stop = () => {
       annotator?.stop();
@@ -46,6 +52,7 @@ export default defineContentScript({
       if (document.designMode === 'on' || !document.documentElement) return Promise.resolve();
       annotator = startAnnotator({
         index,
+        matcher: getMatcher(),
         settings: annotatorSettings(settings),
         reason,
         getCardData: (termId) => browser.runtime.sendMessage({ type: 'glens:cardData', termId }) as Promise<any>,
@@ -61,7 +68,7 @@ export default defineContentScript({
     const idleReport = (): PageReport => ({
       url: location.href,
       title: document.title,
-      state: 'off',
+      state: decided ? 'off' : 'idle',
       datasetVersion: index.version,
       timing: { annotateMs: 0, longestSliceMs: 0, firstPaintMs: 0, slices: 0 },
       terms: [],
@@ -92,14 +99,22 @@ export default defineContentScript({
     // WXT notices an extension reload only when the context is checked: poll cheaply.
     ctx.setInterval(() => {}, 2000);
 
+    // Ask storage first, then load the matcher while the settings round trip is in flight.
+    const settingsRead = getSettings();
+    try {
+      getMatcher();
+    } catch {
+      matcher = null; // start() retries (and reports) if it really cannot be built
+    }
     starting = (async () => {
       try {
-        settings = await getSettings();
+        settings = await settingsRead;
       } catch {
         settings = defaultSettings();
       }
       if (dead) return;
       const decision = decideScope(location.hostname, settings);
+      decided = true;
       if (decision.on && decision.reason) await start(decision.reason);
       try {
         unwatch = watchSettings((s) => {

@@ -109,4 +109,9 @@ export interface CompiledIndex {
   forms: CompiledForm[];
   /** Optional: id/kind/title of every guidance entry (filled by compileIndex). */
   guidance?: CompiledGuidance[];
+  /**
+   * Optional, opaque: the matcher's structures built at build time (lib/match `serializeMatcher`, added by
+   * the Vite plugin for the content script). `createMatcher` loads it when it fits this index.
+   */
+  prebuilt?: unknown;
 }

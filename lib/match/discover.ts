@@ -11,7 +11,8 @@
  * term's variant stays guarded.
  * The work runs in batches through a generator so the page layer can slice it into idle time.
  */
-import Fuse from 'fuse.js';
+// The basic build (no extended/logical search): the content script bundles this, so smaller is faster.
+import Fuse from 'fuse.js/basic';
 import type { CompiledForm, CompiledIndex } from '../dataset/types';
 import { foldKey } from './normalize';
 
@@ -94,6 +95,30 @@ export function isTypoOf(candidate: string, target: string): boolean {
   return !(d === 2 && p >= Math.min(x.length, y.length) - 3);
 }
 
+const BAG = new Int32Array(128);
+
+/**
+ * Bag distance (chars folded into 128 buckets): a lower bound of the edit distance, computed in one pass,
+ * so candidates that cannot be a typo of any nearby form skip fuse.js entirely.
+ */
+function bagDistance(a: string, b: string): number {
+  for (let i = 0; i < a.length; i++) BAG[a.charCodeAt(i) & 127]++;
+  for (let i = 0; i < b.length; i++) BAG[b.charCodeAt(i) & 127]--;
+  let pos = 0;
+  let neg = 0;
+  for (let i = 0; i < a.length; i++) {
+    const k = a.charCodeAt(i) & 127;
+    if (BAG[k] > 0) pos += BAG[k];
+    BAG[k] = 0;
+  }
+  for (let i = 0; i < b.length; i++) {
+    const k = b.charCodeAt(i) & 127;
+    if (BAG[k] < 0) neg -= BAG[k];
+    BAG[k] = 0;
+  }
+  return Math.max(pos, neg);
+}
+
 function bucketKey(s: string): string {
   return s.slice(0, 2);
 }
@@ -125,21 +150,20 @@ export function* discoverVariantsIncremental(
     if (!list.some((r) => r.key === key)) list.push({ key, text: f.text, term: f.term });
     buckets.set(b, list);
   }
-  const fuses = new Map<string, Fuse<FormRec>>();
-  const fuseFor = (b: string) => {
-    let f = fuses.get(b);
-    if (!f) {
-      f = new Fuse(buckets.get(b) ?? [], {
-        keys: ['key'],
-        includeScore: true,
-        ignoreLocation: true,
-        threshold,
-        isCaseSensitive: true,
-      });
-      fuses.set(b, f);
+  // One small Fuse per (first two letters, candidate length): only forms within ±2 chars, so a search
+  // compares a handful of forms, not the whole "in…" bucket (every "Internet …" form).
+  const nears = new Map<string, { near: FormRec[]; fuse: Fuse<FormRec> | null } | null>();
+  const nearFor = (b: string, len: number) => {
+    const k = `${b}:${len}`;
+    let f = nears.get(k);
+    if (f === undefined) {
+      const near = (buckets.get(b) ?? []).filter((r) => Math.abs(r.key.length - len) <= 2);
+      f = near.length === 0 ? null : { near, fuse: null };
+      nears.set(k, f);
     }
     return f;
   };
+  const fuseOptions = { keys: ['key'], includeScore: true, ignoreLocation: true, threshold, isCaseSensitive: true };
 
   const seen = new Set<string>();
   let examined = 0;
@@ -154,9 +178,12 @@ export function* discoverVariantsIncremental(
     if (key.length < minLength || seen.has(key) || known.has(key) || /[\d']/.test(key)) continue;
     seen.add(key);
     examined++;
-    const list = buckets.get(bucketKey(key));
-    if (list && list.some((r) => Math.abs(r.key.length - key.length) <= 2)) {
-      const hits = fuseFor(bucketKey(key)).search(key, { limit: 3 });
+    const near = nearFor(bucketKey(key), key.length);
+    // A typo is ≤ 2 edits (isTypoOf), so a bag distance > 2 to every nearby form rules it out.
+    if (near && near.near.some((r) => bagDistance(key, r.key) <= 2)) {
+      // fuse.js over the few nearby forms only (one small index per first-two-letters × length).
+      near.fuse ??= new Fuse(near.near, fuseOptions);
+      const hits = near.fuse.search(key, { limit: 3 });
       for (const h of hits) {
         const target = h.item.key;
         if (!isTypoOf(key, target)) continue;

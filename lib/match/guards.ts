@@ -20,7 +20,7 @@
  */
 import type { CompiledIndex } from '../dataset/types';
 import { foldKey } from './normalize';
-import { TokenTrie, csKeyOf, tokenize, tokenizeForm, verifyCs, withFreshBuffers, type TrieEntry } from './trie';
+import { TokenTrie, csKeyOf, tokenize, tokenizeForm, verifyCs, withFreshBuffers, type PrebuiltTrie, type TrieEntry } from './trie';
 import type { MatchContext, PageSignals } from './types';
 
 /** Default half-width of the context window, in chars. */
@@ -105,6 +105,23 @@ interface Signal {
   term: number;
 }
 
+/** The guards' build-time structures, JSON-safe (see `Guards.serialize`). */
+export interface PrebuiltGuards {
+  trie: PrebuiltTrie;
+  /** Signal kind (0 context, 1 anchor, 2 counter), key and term, flattened per signal id. */
+  sigKind: number[];
+  sigKey: string[];
+  sigTerm: number[];
+  /** [term, signal ids…] per guarded term. */
+  contextOf: number[][];
+  strong: number[];
+  counterTerms: number[];
+  counterIds: number[];
+  anchorIds: number[];
+}
+
+const SIGNAL_KINDS: SignalKind[] = ['context', 'anchor', 'counter'];
+
 /** Short all-caps words ("UN", "IETF", "RFC") are matched case-sensitively so "un"/"ga" in prose don't count. */
 function isAcronymWord(w: string): boolean {
   return /^[A-Z0-9][A-Z0-9&.-]{1,7}$/.test(w) && /[A-Z]/.test(w);
@@ -127,7 +144,12 @@ export class Guards {
   constructor(
     index: CompiledIndex,
     private window = DEFAULT_WINDOW,
+    prebuilt?: PrebuiltGuards,
   ) {
+    if (prebuilt) {
+      this.load(prebuilt);
+      return;
+    }
     const anchorSet = new Set(STRONG_ANCHORS.map(foldKey));
     const counterFor = new Set(COUNTER_FOR.map(foldKey));
     for (const f of index.forms) {
@@ -171,6 +193,33 @@ export class Guards {
         this.insertWord(w, id, false);
       }
     }
+  }
+
+  /** JSON-safe snapshot of the built structures (load it with `new Guards(index, window, prebuilt)`). */
+  serialize(): PrebuiltGuards {
+    return {
+      trie: this.trie.serialize((e) => e.term), // an entry's form is its signal's key (restored on load)
+      sigKind: this.signals.map((s) => SIGNAL_KINDS.indexOf(s.kind)),
+      sigKey: this.signals.map((s) => s.key),
+      sigTerm: this.signals.map((s) => s.term),
+      contextOf: [...this.contextOf].map(([t, ids]) => [t, ...ids]),
+      strong: [...this.strongContext],
+      counterTerms: [...this.counterTerms],
+      counterIds: [...this.counterIds],
+      anchorIds: [...this.anchorIds],
+    };
+  }
+
+  private load(p: PrebuiltGuards): void {
+    for (let i = 0; i < p.sigKey.length; i++) {
+      this.signals.push({ kind: SIGNAL_KINDS[p.sigKind[i]] ?? 'context', key: p.sigKey[i], term: p.sigTerm[i] });
+    }
+    this.trie = TokenTrie.load(p.trie, (r) => (typeof r === 'number' ? (p.sigKey[r] ?? '') : r));
+    for (const row of p.contextOf) this.contextOf.set(row[0], new Set(row.slice(1)));
+    this.strongContext = new Set(p.strong);
+    this.counterTerms = new Set(p.counterTerms);
+    this.counterIds = new Set(p.counterIds);
+    this.anchorIds = new Set(p.anchorIds);
   }
 
   private signalId(kind: SignalKind, key: string, term: number): number {

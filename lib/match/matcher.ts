@@ -17,9 +17,9 @@
  */
 import type { CompiledForm, CompiledIndex } from '../dataset/types';
 import { CharClass, charClass } from './normalize';
-import { Guards, foreignExpansion, type ChunkSignals } from './guards';
+import { DEFAULT_WINDOW, Guards, foreignExpansion, type ChunkSignals, type PrebuiltGuards } from './guards';
 import { foldKey } from './normalize';
-import { TokenTrie, csKeyOf, tokenize, tokenizeForm, verifyCs, type EntryKind, type TrieEntry } from './trie';
+import { TokenTrie, csKeyOf, tokenize, tokenizeForm, verifyCs, type EntryKind, type PrebuiltTrie, type TrieEntry } from './trie';
 import type { MatchContext, MatchSpan, PageSignals } from './types';
 
 /** The matcher built from a CompiledIndex. */
@@ -137,16 +137,47 @@ export function inIdentifier(text: string, start: number, end: number): boolean 
   return false;
 }
 
-class TrieMatcher implements Matcher {
-  private trie = new TokenTrie();
-  private guards: Guards;
-  /** Folded keys of each term's forms (for the "(ACRONYM)" expansion check). */
-  private formKeys: Set<string>[];
+/** Format version of PrebuiltMatcher (bump when the trie, entry or guard layout changes). */
+export const PREBUILT_VERSION = 1;
 
-  constructor(readonly index: CompiledIndex) {
+/**
+ * A matcher's build-time structures (token trie + guards), JSON-safe: `serializeMatcher()` at build time
+ * (lib/dataset/vite-plugin.ts puts it in `CompiledIndex.prebuilt`), and `createMatcher(index)` loads it
+ * instead of building. Tied to one index: `forms`/`terms` counts are checked at load.
+ */
+export interface PrebuiltMatcher {
+  v: number;
+  forms: number;
+  terms: number;
+  trie: PrebuiltTrie;
+  guards: PrebuiltGuards;
+}
+
+/** True when `p` looks like a PrebuiltMatcher made for this index (version and counts). */
+function usablePrebuilt(p: unknown, index: CompiledIndex): p is PrebuiltMatcher {
+  if (!p || typeof p !== 'object') return false;
+  const q = p as Partial<PrebuiltMatcher>;
+  return q.v === PREBUILT_VERSION && q.forms === index.forms.length && q.terms === index.terms.length && !!q.trie && !!q.guards;
+}
+
+class TrieMatcher implements Matcher {
+  private trie: TokenTrie;
+  private guards: Guards;
+  /** Folded keys of each term's forms (for the "(ACRONYM)" expansion check), built on first use. */
+  private formKeysCache: Set<string>[] | null = null;
+
+  constructor(
+    readonly index: CompiledIndex,
+    prebuilt?: PrebuiltMatcher,
+  ) {
+    if (prebuilt) {
+      const forms = index.forms;
+      this.trie = TokenTrie.load(prebuilt.trie, (r) => (typeof r === 'number' ? (forms[r]?.text ?? '') : r));
+      this.guards = new Guards(index, DEFAULT_WINDOW, prebuilt.guards);
+      return;
+    }
+    this.trie = new TokenTrie();
     this.guards = new Guards(index);
-    this.formKeys = index.terms.map(() => new Set<string>());
-    for (const f of index.forms) this.formKeys[f.term]?.add(foldKey(f.text));
     // Pass 1: real forms; pass 2: generated variants (skipped where they would shadow another term's form).
     const generated: { v: Variant; f: CompiledForm }[] = [];
     for (const f of index.forms) {
@@ -156,6 +187,30 @@ class TrieMatcher implements Matcher {
       }
     }
     for (const { v, f } of generated) this.insertGenerated(f, v);
+  }
+
+  private formKeys(term: number): Set<string> {
+    if (!this.formKeysCache) {
+      const keys = this.index.terms.map(() => new Set<string>());
+      for (const f of this.index.forms) keys[f.term]?.add(foldKey(f.text));
+      this.formKeysCache = keys;
+    }
+    return this.formKeysCache[term] ?? new Set();
+  }
+
+  /** JSON-safe snapshot of the built structures (entries refer to forms by index). */
+  serialize(): PrebuiltMatcher {
+    const formIndex = new Map<string, number>();
+    this.index.forms.forEach((f, i) => {
+      if (!formIndex.has(f.text)) formIndex.set(f.text, i);
+    });
+    return {
+      v: PREBUILT_VERSION,
+      forms: this.index.forms.length,
+      terms: this.index.terms.length,
+      trie: this.trie.serialize((e) => formIndex.get(e.form) ?? e.form),
+      guards: this.guards.serialize(),
+    };
   }
 
   private entry(f: CompiledForm, v: Variant): TrieEntry {
@@ -208,7 +263,7 @@ class TrieMatcher implements Matcher {
         !inIdentifier(t, s, e) &&
         // Guarded (ambiguous) terms only: "Interactive Advertising Bureau (IAB)", then context guards.
         (!guards.isGuarded(entry.term) ||
-          (!(t.charCodeAt(s - 1) === 40 && foreignExpansion(t, s, e, this.formKeys[entry.term])) &&
+          (!(t.charCodeAt(s - 1) === 40 && foreignExpansion(t, s, e, this.formKeys(entry.term))) &&
             guards.check(entry.term, t, s, e, ctx, getChunk))),
       (start, end, entry) => out.push({ start, end, term: entry.term }),
       false,
@@ -217,7 +272,27 @@ class TrieMatcher implements Matcher {
   }
 }
 
-/** Build a matcher (one-time cost: trie construction; per-call cost: one pass over the text). */
+/**
+ * Build a matcher (one-time cost: trie construction; per-call cost: one pass over the text). When
+ * `index.prebuilt` holds a usable `serializeMatcher()` snapshot (the content script's build-time index),
+ * it is loaded instead (no tokenising/folding of forms at run time); otherwise the trie is built.
+ */
 export function createMatcher(index: CompiledIndex): Matcher {
+  if (usablePrebuilt(index.prebuilt, index)) {
+    try {
+      return new TrieMatcher(index, index.prebuilt);
+    } catch {
+      // A malformed snapshot: build instead.
+    }
+  }
   return new TrieMatcher(index);
+}
+
+/**
+ * JSON-safe snapshot of a matcher's built structures, for `CompiledIndex.prebuilt` (build time). Forms
+ * added with `addForms` are included. Throws for matchers not made by `createMatcher`.
+ */
+export function serializeMatcher(m: Matcher): PrebuiltMatcher {
+  if (!(m instanceof TrieMatcher)) throw new Error('serializeMatcher: not a createMatcher() matcher');
+  return m.serialize();
 }

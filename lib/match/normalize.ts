@@ -52,7 +52,12 @@ function isCombiningDiacritic(c: number): boolean {
   );
 }
 
-function computeClass(c: number): CharClass {
+/**
+ * Class of a code unit by the defining rules (Unicode property regexes). `computeClass` answers the
+ * common ranges without them: compiling a `\p{…}` regex and running it per char is the costliest part of
+ * a cold start, and a content script pays it on every page.
+ */
+export function charClassByRegex(c: number): CharClass {
   if (c === 0x0a) return CharClass.Newline;
   if (HYPHENS.includes(c)) return CharClass.Hyphen;
   if (ZERO_WIDTH.includes(c) || isCombiningDiacritic(c)) return CharClass.Skip;
@@ -62,6 +67,32 @@ function computeClass(c: number): CharClass {
   if (SPACE_RE.test(ch)) return CharClass.Space;
   if (WORD_RE.test(ch)) return CharClass.Word;
   return CharClass.Punct;
+}
+
+/** Same result as charClassByRegex (a test checks every code unit); regex-free for ASCII, Latin-1, U+2000–206F. */
+function computeClass(c: number): CharClass {
+  if (c < 0x80) {
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return CharClass.Word;
+    if (c === 0x0a) return CharClass.Newline;
+    if (c === 0x2d) return CharClass.Hyphen;
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return CharClass.Space;
+    return CharClass.Punct;
+  }
+  if (c < 0x100) {
+    if (c === 0xa0) return CharClass.Space;
+    if (c === 0xad) return CharClass.Skip;
+    // Letters (ª µ º À–Ö Ø–ö ø–ÿ) and numbers (² ³ ¹ ¼ ½ ¾).
+    if ((c >= 0xc0 && c !== 0xd7 && c !== 0xf7) || c === 0xaa || c === 0xb5 || c === 0xba) return CharClass.Word;
+    if (c === 0xb2 || c === 0xb3 || c === 0xb9 || (c >= 0xbc && c <= 0xbe)) return CharClass.Word;
+    return CharClass.Punct;
+  }
+  if (c >= 0x2000 && c <= 0x206f) {
+    if (HYPHENS.includes(c)) return CharClass.Hyphen;
+    if (ZERO_WIDTH.includes(c)) return CharClass.Skip;
+    if (c <= 0x200a || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f) return CharClass.Space;
+    return CharClass.Punct;
+  }
+  return charClassByRegex(c);
 }
 
 /** Class of one UTF-16 code unit (cached). */
@@ -101,6 +132,7 @@ export function baseCode(c: number): number {
 }
 
 function computeFold(c: number): number {
+  if (c < 0x80) return c >= 0x41 && c <= 0x5a ? c + 32 : computeBase(c);
   const b = baseCode(c);
   if (charClass(c) !== CharClass.Word || (b >= 0xd800 && b <= 0xdfff)) return b;
   const lower = String.fromCharCode(b).toLowerCase();
@@ -118,8 +150,8 @@ export function foldCode(c: number): number {
   return v - 1;
 }
 
-// Warm the caches for ASCII and Latin-1/Latin Extended-A (the common case) at load: < 1 ms.
-for (let c = 0; c < 0x180; c++) foldCode(c);
+// Warm the caches for ASCII at load (regex-free, microseconds); other chars are classified on first sight.
+for (let c = 0; c < 0x80; c++) foldCode(c);
 
 function mapString(text: string, fn: (c: number) => number): string {
   const n = text.length;

@@ -48,7 +48,8 @@ interface FormTokens {
   word: boolean[];
 }
 
-function hashString(s: string): number {
+/** FNV-1a hash of a folded token key (the same hash tokenize() computes while reading). */
+export function hashString(s: string): number {
   let h = FNV_OFFSET;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
   return h;
@@ -275,6 +276,30 @@ export function verifyCs(text: string, start: number, end: number, csKey: string
 /** Callback for scan(): return true to accept the candidate (then scanning resumes after it). */
 export type AcceptFn = (text: string, start: number, end: number, entry: TrieEntry) => boolean;
 
+const KINDS: EntryKind[] = ['form', 'plural', 'joined', 'discovered'];
+
+/**
+ * A TokenTrie as JSON-safe parallel arrays (built at build time, loaded with one tight loop). Nodes are in
+ * BFS order, so the children of node i are the next `kids[i]` nodes not yet claimed by an earlier node;
+ * entries are listed node by node (`ents[i]` per node).
+ */
+export interface PrebuiltTrie {
+  /** Folded token key per node (node 0 = root, ''). */
+  keys: string[];
+  /** Child count per node. */
+  kids: number[];
+  /** Entry count per node. */
+  ents: number[];
+  /** Per entry: term (or signal id). */
+  eTerm: number[];
+  /** Per entry: bit 0 cs, bit 1 capsOk, bits 2+ kind index. */
+  eFlags: number[];
+  /** Per entry: case-kept key ('' for case-insensitive entries, where it is never read). */
+  eCsKey: string[];
+  /** Per entry: the form (index into CompiledIndex.forms, or the text). */
+  eForm: (number | string)[];
+}
+
 export class TokenTrie {
   private root: TrieNode = { key: '', next: null, alt: null, entries: null };
   private firstBloom = new Uint32Array(1 << (BLOOM_BITS - 5));
@@ -284,6 +309,95 @@ export class TokenTrie {
   private stackTok: number[] = [];
   private candNode: TrieNode[] = [];
   private candTok: number[] = [];
+
+  /**
+   * JSON-safe snapshot of the trie (see PrebuiltTrie).
+   * @param formRef how to store an entry's `form` (e.g. its index in CompiledIndex.forms)
+   */
+  serialize(formRef: (e: TrieEntry) => number | string = (e) => e.form): PrebuiltTrie {
+    const out: PrebuiltTrie = { keys: [], kids: [], ents: [], eTerm: [], eFlags: [], eCsKey: [], eForm: [] };
+    const queue: TrieNode[] = [this.root];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const node = queue[qi];
+      out.keys.push(node.key);
+      let k = 0;
+      if (node.next) {
+        for (const head of node.next.values()) {
+          // Collision chains: push tail first so re-linking on load rebuilds the same chain order.
+          const chain: TrieNode[] = [];
+          for (let c: TrieNode | null = head; c; c = c.alt) chain.push(c);
+          for (let i = chain.length - 1; i >= 0; i--) queue.push(chain[i]);
+          k += chain.length;
+        }
+      }
+      out.kids.push(k);
+      const list = node.entries ?? [];
+      out.ents.push(list.length);
+      for (const e of list) {
+        out.eTerm.push(e.term);
+        out.eFlags.push((e.cs ? 1 : 0) | (e.capsOk ? 2 : 0) | (KINDS.indexOf(e.kind) << 2));
+        out.eCsKey.push(e.cs ? e.csKey : '');
+        out.eForm.push(formRef(e));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Rebuild a trie from `serialize()` output: one pass creating nodes, Maps and entries (no tokenising,
+   * folding or sorting).
+   * @param formText resolves a stored form reference back to its text
+   */
+  static load(p: PrebuiltTrie, formText: (ref: number | string) => string = (r) => String(r)): TokenTrie {
+    const trie = new TokenTrie();
+    const { keys, kids, ents, eTerm, eFlags, eCsKey, eForm } = p;
+    const n = keys.length;
+    if (n === 0 || kids.length !== n || ents.length !== n) throw new Error('bad prebuilt trie');
+    const nodes: TrieNode[] = new Array(n);
+    nodes[0] = trie.root;
+    for (let i = 1; i < n; i++) nodes[i] = { key: keys[i], next: null, alt: null, entries: null };
+    const bloom = trie.firstBloom;
+    let nextNode = 1;
+    let e = 0;
+    for (let i = 0; i < n; i++) {
+      const node = nodes[i];
+      const k = kids[i];
+      if (k > 0) {
+        const map = new Map<number, TrieNode>();
+        node.next = map;
+        for (let j = 0; j < k; j++) {
+          const c = nodes[nextNode++];
+          const h = hashString(c.key);
+          const head = map.get(h);
+          if (head) c.alt = head;
+          map.set(h, c);
+          if (i === 0) {
+            const s = bloomSlot(h);
+            bloom[s >>> 5] |= 1 << (s & 31);
+          }
+        }
+      }
+      const m = ents[i];
+      if (m > 0) {
+        const list: TrieEntry[] = new Array(m);
+        for (let j = 0; j < m; j++, e++) {
+          const f = eFlags[e];
+          list[j] = {
+            term: eTerm[e],
+            cs: (f & 1) !== 0,
+            csKey: eCsKey[e],
+            capsOk: (f & 2) !== 0,
+            form: formText(eForm[e]),
+            kind: KINDS[f >>> 2] ?? 'form',
+          };
+        }
+        node.entries = list;
+      }
+    }
+    if (nextNode !== n || e !== eTerm.length) throw new Error('bad prebuilt trie');
+    trie.size = e;
+    return trie;
+  }
 
   private child(node: TrieNode, key: string, create: boolean): TrieNode | null {
     const h = hashString(key);

@@ -1,9 +1,10 @@
-import type { CompiledIndex } from '@/lib/dataset/types';
+import type { CompiledForm, CompiledIndex } from '@/lib/dataset/types';
 import { createMatcher } from '@/lib/match';
 import type { MatchContext, MatchSpan, PageSignals } from '@/lib/match/types';
 import type { CardData, PageReport } from '@/lib/messaging/protocol';
 import { HOST_TAG } from './constants';
 import { createCardHost, type CardHost } from './card-host';
+import { PageDiscovery } from './discover';
 import { HitIndex, hitTest, rectsOf } from './hittest';
 import { observePage, watchLocation, type MutationBatch, type PageObserver } from './observe';
 import {
@@ -46,6 +47,8 @@ export interface PageMatcher {
   pageSignals?(ctx: MatchContext): PageSignals;
   /** When present, page text is fed into the signals chunk by chunk (the first SIGNAL_CHARS of scanned text). */
   addPageText?(signals: PageSignals, text: string): void;
+  /** When present, fuzzy-discovered variants are added after the main pass (idle time) and their blocks re-scanned. */
+  addForms?(forms: Iterable<CompiledForm>): number;
 }
 
 export interface StartOptions {
@@ -69,6 +72,11 @@ export interface StartOptions {
   guidanceTitles?: Record<string, { kind: string; title: string }>;
   /** Mutation debounce (ms). */
   debounceMs?: number;
+  /**
+   * Fuzzy discovery after the main pass (needs `matcher.addForms`): idle time it may use in total (ms,
+   * default 300; 0 = off). It runs only when the pass found at least DISCOVERY_MIN_TERMS distinct terms.
+   */
+  discoveryMs?: number;
 }
 
 export interface Annotator {
@@ -93,6 +101,10 @@ export interface Annotator {
     hitAt(x: number, y: number): { termId: string; surface: string } | null;
     card: CardHost;
     stats: SliceStats;
+    /** Variants found by fuzzy discovery and added to the matcher (surface texts), so far. */
+    discovered(): string[];
+    /** Resolves when fuzzy discovery (if it runs) has finished and queued its re-scan. */
+    whenDiscovered(): Promise<void>;
   };
 }
 
@@ -122,6 +134,12 @@ const WINDOW = 4_096;
 const OVERLAP = 300;
 /** Page-level guard signals come from the title/URL plus this much scanned text (viewport first). */
 const SIGNAL_CHARS = 64_000;
+/** Fuzzy discovery reads at most this much of the text the pass read (its first segments). */
+const VOCAB_CHARS = 150_000;
+/** Pages where the pass found fewer distinct terms are not about IG: no discovery. */
+const DISCOVERY_MIN_TERMS = 3;
+/** One idle slice of discovery (ms). */
+const DISCOVERY_SLICE_MS = 8;
 const GLOBAL_KEY = Symbol.for('glens');
 
 type GlobalSlot = { stop?: () => void; alive?: () => boolean };
@@ -420,6 +438,8 @@ export function startAnnotator(opts: StartOptions): Annotator {
     pendingChars: number;
     chunk: Chunk | null;
     chunkPos: number;
+    /** Keep read segments for fuzzy discovery (the full pass). */
+    vocab?: boolean;
   }
 
   let nextSeq = 1;
@@ -446,6 +466,12 @@ export function startAnnotator(opts: StartOptions): Annotator {
     const finished = cur.w.run(NODE_BUDGET, out);
     if (out.length) {
       cur.onSegments?.(out);
+      if (pass.vocab && vocabChars < VOCAB_CHARS) {
+        for (const s of out) {
+          vocabSegs.push(s);
+          vocabChars += s.text.length;
+        }
+      }
       for (const s of out) {
         pass.pending.push(s);
         pass.pendingChars += s.text.length + 1;
@@ -513,6 +539,9 @@ export function startAnnotator(opts: StartOptions): Annotator {
       return;
     }
     const vpSegs = new Map<Element, Segment[]>();
+    cancelDiscovery();
+    vocabSegs = [];
+    vocabChars = 0;
     const done = new Set<Element>();
     const main: TextWalker = new TextWalker(root, { done, onDone: (el) => onDone(el), onShadowRoot });
     // Viewport blocks get their document-order key when the full walk passes them.
@@ -537,6 +566,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
       pendingChars: 0,
       chunk: null,
       chunkPos: 0,
+      vocab: true,
     };
     const viewportFirst = () => {
       if (stopped || gen !== generation || main.done) return;
@@ -586,7 +616,71 @@ export function startAnnotator(opts: StartOptions): Annotator {
       annotateMs = performance.now() - passStart;
       state = 'done';
       notifyChange();
+      startDiscovery(gen);
     });
+  };
+
+  // ---- fuzzy discovery (idle time, after the main pass)
+  let vocabSegs: Segment[] = [];
+  let vocabChars = 0;
+  const discovered: string[] = [];
+  let discoveryTimer: { cancel(): void } | null = null;
+  let discoveryDone: Promise<void> = Promise.resolve();
+  let discoveryResolve: (() => void) | null = null;
+  const finishDiscovery = () => {
+    discoveryTimer = null;
+    vocabSegs = [];
+    vocabChars = 0;
+    discoveryResolve?.();
+    discoveryResolve = null;
+  };
+  function cancelDiscovery() {
+    discoveryTimer?.cancel();
+    finishDiscovery();
+  }
+  undos.push(() => cancelDiscovery());
+  /** Idle callback where available (else a timeout): discovery never competes with the page. */
+  const whenIdle = (fn: () => void): { cancel(): void } => {
+    const w = win as Window & { requestIdleCallback?: typeof requestIdleCallback; cancelIdleCallback?: typeof cancelIdleCallback };
+    if (typeof w.requestIdleCallback === 'function') {
+      const id = w.requestIdleCallback(fn, { timeout: 2000 });
+      return { cancel: () => w.cancelIdleCallback?.(id) };
+    }
+    const id = setTimeout(fn, 30);
+    return { cancel: () => clearTimeout(id) };
+  };
+  const startDiscovery = (gen: number) => {
+    const totalMs = opts.discoveryMs ?? 300;
+    const addForms = matcher.addForms?.bind(matcher);
+    const distinct = new Set<number>();
+    for (const list of segOccs.values()) for (const o of list) distinct.add(o.term);
+    if (!addForms || totalMs <= 0 || distinct.size < DISCOVERY_MIN_TERMS || !vocabSegs.length) {
+      finishDiscovery();
+      return;
+    }
+    const job = new PageDiscovery(vocabSegs, index, (seg) => segOccs.get(seg), (forms) => addForms(forms));
+    discoveryDone = new Promise<void>((resolve) => (discoveryResolve = resolve));
+    let spent = 0;
+    const slice = () => {
+      discoveryTimer = null;
+      if (stopped || gen !== generation) return finishDiscovery();
+      const t = performance.now();
+      const more = job.step(t + Math.min(DISCOVERY_SLICE_MS, totalMs - spent));
+      spent += performance.now() - t;
+      if (more && spent < totalMs) {
+        discoveryTimer = whenIdle(slice);
+        return;
+      }
+      if (job.found.length) {
+        for (const f of job.found) discovered.push(f.text);
+        const root = walkRoot();
+        // Re-scan only the blocks holding the new variants (the body itself would mean a full pass).
+        const blocks = new Set([...job.blocksFor(job.found)].filter((b) => b !== root && b !== doc.documentElement));
+        if (blocks.size) rescan({ blocks, removed: false, full: false });
+      }
+      finishDiscovery();
+    };
+    discoveryTimer = whenIdle(slice);
   };
 
   /** Re-scan changed blocks only (from the MutationObserver). */
@@ -961,6 +1055,8 @@ export function startAnnotator(opts: StartOptions): Annotator {
       },
       card,
       stats,
+      discovered: () => [...discovered],
+      whenDiscovered: () => discoveryDone,
     },
   };
   return annotator;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import index from 'virtual:glens-index';
 import { compileIndex, isAcronymForm, pluralOf } from '../../lib/dataset/compile';
 import { aliasKey, loadDataset, termForms } from '../../lib/dataset';
+import { PREBUILT_VERSION } from '../../lib/match';
 import { dataset } from './helpers';
 
 const ix = compileIndex(dataset);
@@ -73,8 +74,16 @@ describe('compileIndex', () => {
 });
 
 describe('virtual:glens-index (vite plugin)', () => {
-  it('is the compiled, validated bundled dataset', () => {
-    expect(index).toEqual(compileIndex(loadDataset()));
+  it('is the compiled, validated bundled dataset (plus the prebuilt matcher)', () => {
+    const { prebuilt, ...rest } = index;
+    expect(rest).toEqual(compileIndex(loadDataset()));
+    expect(prebuilt).toMatchObject({ v: PREBUILT_VERSION, forms: index.forms.length, terms: index.terms.length });
+  });
+
+  it('shares context lists between terms instead of repeating them', () => {
+    const lists = index.terms.filter((t) => t.context).map((t) => t.context!);
+    const distinct = new Set(lists.map((l) => JSON.stringify(l)));
+    expect(new Set(lists).size).toBe(distinct.size);
   });
 });
 

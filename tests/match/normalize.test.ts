@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SKIP_CHAR, foldKey, normalizeForMatch, normalizeForMatchCased } from '../../lib/match/normalize';
+import { SKIP_CHAR, charClass, foldKey, normalizeForMatch, normalizeForMatchCased } from '../../lib/match/normalize';
 
 describe('normalizeForMatch', () => {
   const samples = [
@@ -44,5 +44,20 @@ describe('normalizeForMatch', () => {
 
   it('foldKey collapses gaps and removes skip chars', () => {
     expect(foldKey('  Multi\u00AD-Stake  holder ')).toBe('multi stake holder');
+  });
+});
+
+describe('character classes (regex-free fast paths)', () => {
+  it('classify every UTF-16 code unit exactly as the Unicode-property rules do', async () => {
+    const { charClassByRegex } = await import('../../lib/match/normalize');
+    const wrong: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      if (charClass(c) !== charClassByRegex(c)) wrong.push(c.toString(16));
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('folds ASCII case without changing other ASCII', () => {
+    expect(normalizeForMatch('ABC xyz-09`\t')).toBe('abc xyz 09\' ');
   });
 });

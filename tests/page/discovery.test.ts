@@ -1,0 +1,81 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compileIndex, loadDataset } from '@/lib/dataset';
+import { createMatcher } from '@/lib/match';
+import { startAnnotator, type Annotator } from '@/lib/page';
+import { setBody, stubHighlightApi, stubRects } from './helpers';
+
+const index = compileIndex(loadDataset());
+
+const IG_PAGE =
+  '<h1>Internet governance</h1>' +
+  '<p>The Internet Governance Forum (IGF) brings stakeholders together.</p>' +
+  '<p>ICANN and the IETF take part; Internet exchange points (IXPs) keep traffic local.</p>' +
+  '<p>A genuinely multistakholder process needs everyone at the table.</p>' +
+  '<p>Governments, businesses and communities discussed the agenda.</p>';
+
+let hl: ReturnType<typeof stubHighlightApi>;
+let unrect: () => void;
+let ann: Annotator | null = null;
+
+beforeEach(() => {
+  hl = stubHighlightApi();
+  unrect = stubRects();
+  document.adoptedStyleSheets = [];
+});
+afterEach(() => {
+  ann?.stop();
+  ann = null;
+  hl.restore();
+  unrect();
+});
+
+const surfacesOf = (a: Annotator, id: string) => a.report().terms.find((t) => t.id === id)?.surfaces ?? {};
+
+describe('fuzzy discovery on the page (idle, after the main pass)', () => {
+  it('highlights a misspelt variant ("multistakholder") on a page about IG, re-scanning only its block', async () => {
+    setBody(IG_PAGE);
+    ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5 });
+    await ann.whenDone();
+    expect(surfacesOf(ann, 'multistakeholder-model')).toEqual({});
+    expect(ann.report().terms.length).toBeGreaterThanOrEqual(3);
+    const countsBefore = Object.fromEntries(ann.report().terms.map((t) => [t.id, t.count]));
+    await ann.debug.whenDiscovered();
+    await ann.whenDone();
+    // The word and, where the glossary has the phrase, "multistakholder process".
+    expect(ann.debug.discovered()).toContain('multistakholder');
+    const occ = ann.debug.occurrences().find((o) => o.surface.startsWith('multistakholder'))!;
+    expect(index.terms[occ.term].id).toBe('multistakeholder-model');
+    expect(Object.keys(surfacesOf(ann, 'multistakeholder-model'))).toEqual([occ.surface]);
+    expect(occ.handle).not.toBeNull();
+    expect(occ.seg.block.textContent).toContain('A genuinely multistakholder process');
+    // Occurrences found by the main pass are still there, not doubled by the re-scan.
+    const after = Object.fromEntries(ann.report().terms.map((t) => [t.id, t.count]));
+    expect(after).toEqual({ ...countsBefore, 'multistakeholder-model': 1 });
+  });
+
+  it('does not run on a page with fewer than 3 IG terms', async () => {
+    setBody('<p>The IGF met.</p><p>A multistakholder process, they said, was needed.</p>');
+    ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5 });
+    await ann.whenDone();
+    await ann.debug.whenDiscovered();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(ann.debug.discovered()).toEqual([]);
+    expect(surfacesOf(ann, 'multistakeholder-model')).toEqual({});
+  });
+
+  it('is off with discoveryMs: 0 and stops with the annotator', async () => {
+    setBody(IG_PAGE);
+    ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoveryMs: 0 });
+    await ann.whenDone();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(ann.debug.discovered()).toEqual([]);
+    ann.stop();
+    ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5 });
+    await ann.whenDone();
+    ann.stop();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(ann.debug.discovered()).toEqual([]);
+    expect(hl.registry.size).toBe(0);
+  });
+});
