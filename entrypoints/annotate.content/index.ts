@@ -5,7 +5,7 @@ import { listenInContent, reportCount } from '@/lib/messaging/bus';
 import type { PageReport } from '@/lib/messaging/protocol';
 import { decideScope, defaultSettings, getSettings, watchSettings, type Settings } from '@/lib/settings';
 import { createMatcher, type Matcher } from '@/lib/match';
-import { globalSlot, startAnnotator, type Annotator } from '@/lib/page';
+import { globalSlot, removeOrphanedPaint, startAnnotator, type Annotator } from '@/lib/page';
 
 /**
  * Wiring only (see lib/page). The same file runs from the manifest (default scope) and when injected
@@ -18,8 +18,21 @@ export default defineContentScript({
   runAt: 'document_idle',
   main(ctx) {
     const slot = globalSlot();
-    if (slot.alive?.()) return; // a live copy already runs in this window
-    slot.stop?.(); // an orphaned copy: undo its effects first
+    let live = false;
+    try {
+      live = !!slot.alive?.();
+    } catch {
+      live = false; // a copy from an unloaded extension (Firefox nukes its sandbox: "dead object")
+    }
+    if (live) return; // a live copy already runs in this window
+    try {
+      slot.stop?.(); // an orphaned copy: undo its effects first
+    } catch {
+      // its code is gone; removeOrphanedPaint below undoes what it left
+    }
+    // Firefox runs none of an unloaded copy's code again, and re-injects this script into open tabs:
+    // remove whatever an older copy left (its card host, its highlights) before starting.
+    removeOrphanedPaint(document);
 
     let annotator: Annotator | null = null;
     let dead = false;

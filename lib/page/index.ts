@@ -2,7 +2,7 @@ import type { CompiledForm, CompiledIndex } from '@/lib/dataset/types';
 import { createMatcher } from '@/lib/match';
 import type { MatchContext, MatchSpan, PageSignals } from '@/lib/match/types';
 import type { CardData, PageReport } from '@/lib/messaging/protocol';
-import { HOST_TAG } from './constants';
+import { HL_FOCUS, HL_GUIDED, HL_TERM, HOST_TAG } from './constants';
 import { createCardHost, type CardHost } from './card-host';
 import { PageDiscovery } from './discover';
 import { HitIndex, hitTest, rectsOf } from './hittest';
@@ -157,6 +157,25 @@ export function globalSlot(win: Window = window): GlobalSlot {
     }
   }
   return slot;
+}
+
+/**
+ * Remove what an older copy of the content script left in `doc` (its card host elements and its named
+ * highlights) when that copy can no longer undo it itself (Firefox, extension reloaded or updated).
+ * Call only when no live copy runs in the window.
+ */
+export function removeOrphanedPaint(doc: Document = document): void {
+  try {
+    for (const el of [...doc.querySelectorAll(HOST_TAG)]) el.remove();
+  } catch {
+    // a page that breaks querySelectorAll or remove: nothing more to do
+  }
+  try {
+    const reg = (doc.defaultView as unknown as { CSS?: { highlights?: HighlightRegistry } } | null)?.CSS?.highlights;
+    for (const name of [HL_GUIDED, HL_TERM, HL_FOCUS]) reg?.delete(name);
+  } catch {
+    // no Highlight API, or a page that replaced it
+  }
 }
 
 /** Start annotating a document. See Annotator. */
