@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileIndex, loadDataset } from '../../lib/dataset';
 import { createMatcher, discoverVariants, discoverVariantsIncremental } from '../../lib/match';
 import { isTypoOf } from '../../lib/match/discover';
-import { htmlToText } from './fixture-text';
+import { loadFixture } from './fixture-text';
 import { vocabularyOf } from './vocab';
 
 const index = compileIndex(loadDataset());
 const id = (i: number) => index.terms[i].id;
-const DIR = join(__dirname, '../fixtures/match');
 
 describe('discoverVariants', () => {
   it('finds misspelt variants of glossary forms', () => {
@@ -29,8 +26,7 @@ describe('discoverVariants', () => {
   it.each(['bbc-1.html', 'nytimes-1.html', 'wikipedia-2.html', 'yahoo-2.html', 'iab-1.html', 'contribution-tunis.txt'])(
     'finds no false variants in the vocabulary of %s',
     (name) => {
-      const raw = readFileSync(join(DIR, name), 'utf8');
-      const text = name.endsWith('.html') ? htmlToText(raw).text : raw;
+      const { text } = loadFixture(name);
       const vocab = vocabularyOf(text);
       expect(vocab.length).toBeGreaterThan(100);
       expect(discoverVariants(vocab, index)).toEqual([]);

@@ -1,3 +1,6 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * Test helper: turn a saved HTML page into the text the page layer would hand to the matcher — visible
  * text only (script/style/noscript/template/svg/pre/code/textarea/select dropped), inline elements
@@ -33,4 +36,24 @@ export function htmlToText(html: string): { title: string; text: string } {
     .filter(Boolean)
     .join('\n');
   return { title, text };
+}
+
+
+/** Labelled texts and their expected JSON live in fixtures/match; saved real pages in fixtures/real-pages. */
+export const MATCH_DIR = join(__dirname, '../fixtures/match');
+const PAGES_DIR = join(__dirname, '../fixtures/real-pages');
+
+/** The labelled fixtures: every `<name>.expected.json`, as `<name>.txt` or (a saved real page) `<name>.html`. */
+export function matchFixtures(): string[] {
+  return readdirSync(MATCH_DIR)
+    .filter((f) => f.endsWith('.expected.json'))
+    .map((f) => f.replace(/\.expected\.json$/, ''))
+    .map((base) => (existsSync(join(MATCH_DIR, `${base}.txt`)) ? `${base}.txt` : `${base}.html`))
+    .sort();
+}
+
+/** A fixture as the text the page layer would hand to the matcher. */
+export function loadFixture(name: string): { title: string; text: string } {
+  if (name.endsWith('.html')) return htmlToText(readFileSync(join(PAGES_DIR, name), 'utf8'));
+  return { title: '', text: readFileSync(join(MATCH_DIR, name), 'utf8') };
 }

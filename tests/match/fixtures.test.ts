@@ -1,11 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileIndex, loadDataset } from '../../lib/dataset';
 import { createMatcher } from '../../lib/match';
-import { htmlToText } from './fixture-text';
+import { MATCH_DIR as DIR, loadFixture, matchFixtures } from './fixture-text';
 
-const DIR = join(__dirname, '../fixtures/match');
 const index = compileIndex(loadDataset());
 const matcher = createMatcher(index);
 
@@ -14,10 +13,7 @@ interface Expected {
   occurrences: { surface: string; termId: string }[];
 }
 
-function load(name: string): { title: string; text: string } {
-  const raw = readFileSync(join(DIR, name), 'utf8');
-  return name.endsWith('.html') ? htmlToText(raw) : { title: '', text: raw };
-}
+const load = loadFixture;
 
 function run(name: string): { surface: string; termId: string }[] {
   const { title, text } = load(name);
@@ -26,7 +22,7 @@ function run(name: string): { surface: string; termId: string }[] {
     .map((s) => ({ surface: text.slice(s.start, s.end), termId: index.terms[s.term].id }));
 }
 
-const fixtures = readdirSync(DIR).filter((f) => /\.(txt|html)$/.test(f) && !f.startsWith('README'));
+const fixtures = matchFixtures();
 
 describe('labelled fixtures: precision and recall', () => {
   it('has an expected JSON for every fixture', () => {

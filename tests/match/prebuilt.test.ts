@@ -1,23 +1,17 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileIndex, loadDataset } from '../../lib/dataset';
 import { createMatcher, serializeMatcher, PREBUILT_VERSION } from '../../lib/match';
-import { htmlToText } from './fixture-text';
+import { loadFixture, matchFixtures } from './fixture-text';
 import { smallIndex } from './small-index';
 
-const DIR = join(__dirname, '../fixtures/match');
 const index = compileIndex(loadDataset());
 const fresh = createMatcher(index);
 /** Through JSON, as the content script gets it. */
 const snapshot = JSON.parse(JSON.stringify(serializeMatcher(fresh)));
 const loaded = createMatcher({ ...index, prebuilt: snapshot });
 
-const fixtures = readdirSync(DIR).filter((f) => /\.(txt|html)$/.test(f) && !f.startsWith('README'));
-const load = (name: string) => {
-  const raw = readFileSync(join(DIR, name), 'utf8');
-  return name.endsWith('.html') ? htmlToText(raw) : { title: '', text: raw };
-};
+const fixtures = matchFixtures();
+const load = loadFixture;
 
 describe('prebuilt matcher (serializeMatcher → CompiledIndex.prebuilt)', () => {
   it('is a versioned snapshot tied to its index', () => {
