@@ -12,7 +12,7 @@ import { HOST_TAG, WRAP_TAG } from './constants';
 export const SKIP_TAGS: ReadonlySet<string> = new Set([
   'script', 'style', 'noscript', 'template', 'textarea', 'input', 'select', 'option', 'optgroup', 'pre',
   'code', 'kbd', 'samp', 'svg', 'math', 'canvas', 'iframe', 'frame', 'frameset', 'object', 'embed', 'video',
-  'audio', 'head', 'title', 'datalist', HOST_TAG,
+  'audio', 'head', 'title', 'datalist', 'noframes', HOST_TAG,
 ]);
 
 /**
