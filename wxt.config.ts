@@ -34,6 +34,8 @@ export default defineConfig({
             gecko_android: { strict_min_version: '142.0' },
           }
         : undefined,
+    // The content script is an unlisted script (entrypoints/annotate), declared here: see lib/page/lifecycle.ts.
+    content_scripts: [{ matches: defaultMatchPatterns(), js: ['annotate.js'], run_at: 'document_idle' }],
     commands: {
       'next-term': { suggested_key: { default: 'Alt+Shift+J' }, description: 'Go to the next highlighted term' },
       'previous-term': { suggested_key: { default: 'Alt+Shift+K' }, description: 'Go to the previous highlighted term' },

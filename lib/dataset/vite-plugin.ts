@@ -113,7 +113,8 @@ export const UNPACK_JS = `function unpack(p) {
 }`;
 
 /**
- * Module code for a CompiledIndex: `export default unpack(JSON.parse("<packed JSON>"))`.
+ * Module code for a CompiledIndex: `export default unpack(JSON.parse("<packed JSON>"))`, plus `loadIndex()`
+ * (the same, on demand) and `DATASET_VERSION`.
  * @param withPrebuilt also build the matcher now and embed its snapshot (default true)
  */
 export function indexModuleCode(index: CompiledIndex, withPrebuilt = true): string {
@@ -122,7 +123,14 @@ export function indexModuleCode(index: CompiledIndex, withPrebuilt = true): stri
   // keeps a plain single-quoted literal (scanned a little faster than the template literal it would pick).
   const json = JSON.stringify(packIndex(full)).replace(/'/g, '\\u0027');
   const literal = `'${json.replace(/[\\\u2028\u2029]/g, (c) => (c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16)}`))}'`;
-  return `${UNPACK_JS}\nexport default /* @__PURE__ */ unpack(JSON.parse(${literal}));\n`;
+  // The default export is built at module load; the content script imports only `loadIndex`, so the
+  // default is tree-shaken there and the JSON is parsed when the page is in scope (not in the first task).
+  return (
+    `${UNPACK_JS}\nconst PACKED = ${literal};\n` +
+    `export const DATASET_VERSION = ${JSON.stringify(index.version)};\n` +
+    `export function loadIndex() { return unpack(JSON.parse(PACKED)); }\n` +
+    `export default /* @__PURE__ */ unpack(JSON.parse(PACKED));\n`
+  );
 }
 
 /**

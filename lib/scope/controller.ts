@@ -12,7 +12,7 @@ import { getSettings, originPatternFor, settingsItem, type Settings } from '@/li
  * text lives in the browser, site registrations are rebuilt from settings on every start.
  */
 
-const CONTENT_SCRIPT = 'content-scripts/annotate.js';
+const CONTENT_SCRIPT = 'annotate.js';
 const REGISTRATION_ID = 'glens-sites';
 
 /** Domains needing a registered content script: "always" sites and added domains not already in the manifest scope. */

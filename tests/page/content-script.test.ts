@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { ContentScriptContext } from 'wxt/utils/content-script-context';
-import definition from '@/entrypoints/annotate.content/index';
+import { runAnnotateScript } from '@/entrypoints/annotate/index';
+import { createLifecycle } from '@/lib/page/lifecycle';
 import { HL_GUIDED } from '@/lib/page/constants';
 import { globalSlot } from '@/lib/page';
 import { setBody, stubHighlightApi, stubRects } from './helpers';
@@ -36,21 +36,20 @@ describe('content script entrypoint', () => {
   it('starts in scope, never double-starts, and undoes everything when the context is invalidated', async () => {
     setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
     const before = document.body.innerHTML;
-    const ctx = new ContentScriptContext('annotate');
-    await definition.main(ctx);
+    const ctx = createLifecycle({ alive: () => true });
+    runAnnotateScript(ctx);
     await waitFor(() => (hl.registry.get(HL_GUIDED)?.size ?? 0) > 0);
     const painted = hl.registry.get(HL_GUIDED)!;
     const n = painted.size;
     expect(n).toBeGreaterThanOrEqual(2);
     // A second run of main in the same window with a live copy: no second annotator.
-    const ctx2Main = definition.main;
-    await ctx2Main(ctx);
+    runAnnotateScript(createLifecycle({ alive: () => true }));
     await new Promise((r) => setTimeout(r, 50));
     expect(hl.registry.get(HL_GUIDED)).toBe(painted);
     expect(painted.size).toBe(n);
     expect(document.adoptedStyleSheets).toHaveLength(1);
     // Extension reloaded/updated: the orphan removes its highlights and stylesheet.
-    ctx.notifyInvalidated();
+    ctx.invalidate();
     expect(hl.registry.size).toBe(0);
     expect(document.adoptedStyleSheets).toHaveLength(0);
     expect(document.body.innerHTML).toBe(before);
@@ -59,8 +58,8 @@ describe('content script entrypoint', () => {
   it('outside the scope it waits for glens:start from this extension (and ignores other senders)', async () => {
     (window as any).happyDOM?.setURL?.('https://example.org/article');
     setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
-    const ctx = new ContentScriptContext('annotate');
-    await definition.main(ctx);
+    const ctx = createLifecycle({ alive: () => true });
+    runAnnotateScript(ctx);
     await new Promise((r) => setTimeout(r, 50));
     expect(hl.registry.get(HL_GUIDED)?.size ?? 0).toBe(0);
     const id = fakeBrowser.runtime.id;
@@ -72,7 +71,35 @@ describe('content script entrypoint', () => {
     const [report] = await fakeBrowser.runtime.onMessage.trigger({ type: 'glens:getReport' }, { id });
     expect((report as any).reason).toBe('on-demand');
     expect((report as any).terms.map((t: any) => t.id)).toContain('internet-governance-forum');
-    ctx.notifyInvalidated();
+    ctx.invalidate();
     expect(hl.registry.size).toBe(0);
+  });
+});
+
+describe('lifecycle', () => {
+  it('ends when the extension context goes away (polled) and runs each undo once', async () => {
+    let alive = true;
+    const life = createLifecycle({ alive: () => alive, pollMs: 10 });
+    let n = 0;
+    life.onInvalidated(() => n++);
+    expect(life.isValid).toBe(true);
+    alive = false;
+    await new Promise((r) => setTimeout(r, 40));
+    expect(n).toBe(1);
+    expect(life.isValid).toBe(false);
+    life.invalidate();
+    expect(n).toBe(1);
+    // A callback added after the end runs at once.
+    life.onInvalidated(() => n++);
+    expect(n).toBe(2);
+  });
+
+  it('treats a throwing runtime (Firefox dead object) as gone', () => {
+    const life = createLifecycle({
+      alive: () => {
+        throw new Error('dead object');
+      },
+    });
+    expect(life.isValid).toBe(false);
   });
 });

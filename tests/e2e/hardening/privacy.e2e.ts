@@ -19,6 +19,13 @@ import { BROWSERS, HOST_TAG, htmlPage, IG_PARAGRAPHS, type GPage } from '../help
 import { chromiumContext, firefoxBrowser, openSession, tabIdFor } from './support';
 
 // No images, styles, scripts or links to fetch: any request besides the document is not the page's.
+/** A page that records every `message` event it receives (a page could fingerprint extensions this way). */
+const LISTENING_PAGE = htmlPage(
+  'Listening page',
+  `${IG_PARAGRAPHS}<script>window.__seen = []; addEventListener('message', (e) => window.__seen.push(JSON.stringify(e.data)), true);</script>`,
+  '<link rel="icon" href="data:,">',
+);
+
 const PAGE = htmlPage(
   'Privacy test page',
   `${IG_PARAGRAPHS}<p>Internet Society recommendations on enhanced cooperation and the multistakeholder model.</p>`,
@@ -44,7 +51,7 @@ describe.each(BROWSERS)('privacy in %s', (browser: BrowserName) => {
   };
 
   beforeAll(async () => {
-    server = await serveStatic({ files: { '/private.html': PAGE } });
+    server = await serveStatic({ files: { '/private.html': PAGE, '/listening.html': LISTENING_PAGE } });
     const opened = await openSession(browser, [SCOPE_HOST]);
     session = opened.session;
     buildDir = opened.buildDir;
@@ -113,5 +120,17 @@ describe.each(BROWSERS)('privacy in %s', (browser: BrowserName) => {
     expect(seen.some((s) => s.url === doc), 'the recorder saw the page document').toBe(true);
     if (browser === 'chromium') expect(seen.some((s) => own(s.url)), 'the recorder saw extension files').toBe(true);
   });
-});
 
+  it('tells the page nothing: no message reaches a page the extension annotates', async () => {
+    const pageUrl = server.url('/listening.html', SCOPE_HOST);
+    const page = await session.newPage();
+    await page.goto(pageUrl);
+    const tabId = await tabIdFor(session, pageUrl);
+    const report = await session.waitForDone(tabId);
+    expect(report.terms.length, 'the page was annotated').toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 300));
+    const got = await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+    await page.close();
+    expect(got, 'messages the page received').toEqual([]);
+  });
+});

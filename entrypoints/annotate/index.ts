@@ -1,0 +1,156 @@
+import { browser } from 'wxt/browser';
+import { DATASET_VERSION, loadIndex } from 'virtual:glens-index';
+import { listenInContent, reportCount } from '@/lib/messaging/bus';
+import type { PageReport } from '@/lib/messaging/protocol';
+import { decideScope, defaultSettings, getSettings, watchSettings, type Settings } from '@/lib/settings';
+import { createMatcher, type Matcher } from '@/lib/match';
+import { globalSlot, removeOrphanedPaint, startAnnotator, type Annotator } from '@/lib/page';
+import { createLifecycle, type Lifecycle } from '@/lib/page/lifecycle';
+import type { CompiledIndex } from '@/lib/dataset/types';
+
+/**
+ * Wiring only (see lib/page). The same file runs from the manifest's content_scripts (default scope),
+ * from registered content scripts ("Always on this site"), and when injected on demand by the background
+ * (scripting.executeScript + `glens:start`).
+ *
+ * It is a plain (unlisted) script, not a WXT content script: WXT's context posts a message to the page
+ * on every start, which would tell any page the reader runs this extension (lib/page/lifecycle.ts).
+ *
+ * Start-up is spread over several short tasks, so no single task of the page is long: the first one
+ * (this script's evaluation) only registers the message listener; settings are read in the next task,
+ * and the dataset is parsed, the matcher loaded and the first slice painted only when the page is in
+ * scope. A per-window Symbol slot guards against double starts; everything is undone when the
+ * extension is reloaded or updated.
+ */
+export default defineUnlistedScript(() => {
+  runAnnotateScript(createLifecycle({ alive: () => browser.runtime?.id != null }));
+});
+
+/** A macrotask boundary (lets the page run between start-up steps). */
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** The content script's logic, given its lifecycle (tests pass their own). */
+export function runAnnotateScript(life: Lifecycle): void {
+  const slot = globalSlot();
+  let live = false;
+  try {
+    live = !!slot.alive?.();
+  } catch {
+    live = false; // a copy from an unloaded extension (Firefox nukes its sandbox: "dead object")
+  }
+  if (live) return; // a live copy already runs in this window
+  try {
+    slot.stop?.(); // an orphaned copy: undo its effects first
+  } catch {
+    // its code is gone; removeOrphanedPaint below undoes what it left
+  }
+  // Firefox runs none of an unloaded copy's code again, and re-injects this script into open tabs:
+  // remove whatever an older copy left (its card host, its highlights) before starting.
+  removeOrphanedPaint(document);
+
+  let annotator: Annotator | null = null;
+  let dead = false;
+  let settings: Settings = defaultSettings();
+  let starting: Promise<void> | null = null;
+  // 'idle' until the scope decision is taken, then 'off' when this page is not annotated.
+  let decided = false;
+  /** Parsed and loaded once per run, and only when the page is annotated. */
+  let index: CompiledIndex | null = null;
+  let matcher: Matcher | null = null;
+  const getIndex = (): CompiledIndex => (index ??= loadIndex());
+  const getMatcher = (): Matcher => (matcher ??= createMatcher(getIndex()));
+
+  const stop = () => {
+    annotator?.stop();
+    annotator = null;
+  };
+  const teardown = () => {
+    if (dead) return;
+    dead = true;
+    stop();
+    unlisten();
+    unwatch?.();
+    life.invalidate();
+  };
+  slot.alive = () => !dead && life.isValid;
+  slot.stop = teardown;
+
+  const annotatorSettings = (s: Settings) => ({ density: s.density, kinds: s.kinds, theme: s.theme });
+
+  const start = async (reason: NonNullable<PageReport['reason']>): Promise<void> => {
+    if (annotator || dead) return;
+    if (document.designMode === 'on' || !document.documentElement) return;
+    // Its own task: parse the dataset and load the prebuilt matcher, then start the first slice.
+    await nextTask();
+    if (annotator || dead) return;
+    annotator = startAnnotator({
+      index: getIndex(),
+      matcher: getMatcher(),
+      settings: annotatorSettings(settings),
+      reason,
+      getCardData: (termId) => browser.runtime.sendMessage({ type: 'glens:cardData', termId }) as Promise<any>,
+      onChange: (r) => void reportCount(r.terms.length),
+    });
+  };
+
+  const idleReport = (): PageReport => ({
+    url: location.href,
+    title: document.title,
+    state: decided ? 'off' : 'idle',
+    datasetVersion: DATASET_VERSION,
+    timing: { annotateMs: 0, longestSliceMs: 0, firstPaintMs: 0, slices: 0 },
+    terms: [],
+    guidance: [],
+  });
+
+  // Synchronously, before any await: the background may message right after injecting.
+  const unlisten = listenInContent(async (msg) => {
+    if (dead) return undefined;
+    switch (msg.type) {
+      case 'glens:getReport':
+        return annotator ? annotator.report() : idleReport();
+      case 'glens:focusTerm':
+        return annotator ? annotator.focusTerm(msg.termId) : false;
+      case 'glens:navigate':
+        if (!annotator) return false;
+        return msg.direction === 'next' ? annotator.next() : annotator.previous();
+      case 'glens:start':
+        await starting;
+        if (settings.paused) return { ok: false, error: 'Paused everywhere.' };
+        await start(msg.reason);
+        return { ok: true };
+    }
+  });
+
+  let unwatch: (() => void) | null = null;
+  life.onInvalidated(teardown);
+
+  // Settings are read in the next task (the first storage call sets up the browser's bindings: not
+  // in the task that evaluated this script).
+  starting = (async () => {
+    await nextTask();
+    if (dead) return;
+    try {
+      settings = await getSettings();
+    } catch {
+      settings = defaultSettings();
+    }
+    if (dead) return;
+    const decision = decideScope(location.hostname, settings);
+    decided = true;
+    if (decision.on && decision.reason) await start(decision.reason);
+    try {
+      unwatch = watchSettings((s) => {
+        settings = s;
+        if (dead) return;
+        if (s.paused) return stop();
+        const d = decideScope(location.hostname, s);
+        if (annotator && d.why === 'never') return stop();
+        if (annotator) annotator.updateSettings(annotatorSettings(s));
+        else if (d.on && d.reason) void start(d.reason);
+      });
+    } catch {
+      unwatch = null;
+    }
+  })();
+}
