@@ -23,9 +23,13 @@ export interface DiscoveryOptions {
 /** Word runs: letters, marks and digits (hyphens and apostrophes end a word; bigrams rejoin hyphens). */
 const WORD_RE = /[\p{L}\p{M}\p{N}]+/gu;
 const CANDIDATES_PER_BATCH = 25;
+/** Text read per collect step (a 5 MB text node must not be one step). */
+const COLLECT_CHARS = 8_000;
 
 export class PageDiscovery {
   private si = 0;
+  /** Position inside sources[si] (a long segment is read over several steps). */
+  private pos = 0;
   private vocab = new Map<string, string>();
   private gen: Generator<DiscoveredForm[], void, void> | null = null;
   private readonly maxCandidates: number;
@@ -50,7 +54,7 @@ export class PageDiscovery {
     while (performance.now() < until) {
       if (!this.gen) {
         if (this.si < this.sources.length && this.vocab.size < this.maxCandidates) {
-          this.collect(this.sources[this.si++]);
+          this.collect(this.sources[this.si]);
           continue;
         }
         this.gen = discoverVariantsIncremental(this.vocab.values(), this.index, {
@@ -66,6 +70,7 @@ export class PageDiscovery {
     return true;
   }
 
+  /** Read words from `seg` starting at `this.pos`, at most COLLECT_CHARS of text per call (one step). */
   private collect(seg: Segment): void {
     const text = seg.text;
     const occ = this.matched(seg);
@@ -75,11 +80,19 @@ export class PageDiscovery {
       for (const o of occ) if (o.start < e && s < o.end) return true;
       return false;
     };
+    const re = new RegExp(WORD_RE.source, 'gu');
+    re.lastIndex = this.pos;
+    const stopAt = this.pos + COLLECT_CHARS;
     let prevStart = -1;
     let prevEnd = -1;
-    for (const m of text.matchAll(WORD_RE)) {
-      const s = m.index!;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      const s = m.index;
       const e = s + m[0].length;
+      if (s >= stopAt) {
+        this.pos = s; // resume at this word next step
+        return;
+      }
       if (inOcc(s, e)) {
         prevStart = -1;
         continue;
@@ -91,8 +104,10 @@ export class PageDiscovery {
       }
       prevStart = s;
       prevEnd = e;
-      if (this.vocab.size >= this.maxCandidates) return;
+      if (this.vocab.size >= this.maxCandidates) break;
     }
+    this.pos = 0;
+    this.si++;
   }
 
   private add(surface: string): void {

@@ -12,12 +12,14 @@ import {
   createHighlightPainter,
   createWrapPainter,
   hasHighlightApi,
-  makeHighlightSheet,
+  highlightCss,
+  makeSheet,
+  WRAP_CSS,
   type PaintRange,
   type Painter,
   type Undo,
 } from './paint';
-import { newStats, pickYield, runSliced, type SliceStats } from './scheduler';
+import { newStats, pickSchedule, runSliced, timeoutSchedule, type Schedule, type SliceStats } from './scheduler';
 import { blockOf, isBlockElement, isSkipElement, lastLE, makeChunk, resolveSegment, TextWalker, type Chunk, type Segment } from './walk';
 
 export { HOST_TAG } from './constants';
@@ -123,14 +125,16 @@ export interface Occ {
 }
 
 /*
- * Step sizes. The scheduler checks the clock between steps, so one step must stay well under a slice:
- * a walk step visits ≤ NODE_BUDGET nodes, a match step runs find() on ≤ WINDOW chars (≈ 0.3–1 ms even in
- * cold code). Chunks are groups of whole segments (≈ CHUNK_CHARS); only a single huge segment is cut into
- * overlapping windows.
+ * Step sizes. The scheduler checks the clock between steps, so one step must stay well under a slice.
+ * Sizes adapt to the measured speed (code runs several times slower while it is still cold, right after
+ * the script starts): a walk step visits `nodeBudget` nodes and a match step runs find() on `window`
+ * chars, each aiming at STEP_MS. Chunks are groups of whole segments (≈ CHUNK_CHARS); a chunk is matched
+ * in overlapping windows.
  */
-const NODE_BUDGET = 200;
+const STEP_MS = 1;
+const NODE_BUDGET = { min: 8, start: 32, max: 400 };
 const CHUNK_CHARS = 3_000;
-const WINDOW = 4_096;
+const WINDOW = { min: 1_024, start: 1_024, max: 8_192 };
 const OVERLAP = 300;
 /** Page-level guard signals come from the title/URL plus this much scanned text (viewport first). */
 const SIGNAL_CHARS = 64_000;
@@ -139,7 +143,7 @@ const VOCAB_CHARS = 150_000;
 /** Pages where the pass found fewer distinct terms are not about IG: no discovery. */
 const DISCOVERY_MIN_TERMS = 3;
 /** One idle slice of discovery (ms). */
-const DISCOVERY_SLICE_MS = 8;
+const DISCOVERY_SLICE_MS = 5;
 const GLOBAL_KEY = Symbol.for('glens');
 
 type GlobalSlot = { stop?: () => void; alive?: () => boolean };
@@ -193,24 +197,23 @@ export function startAnnotator(opts: StartOptions): Annotator {
   let annotateMs = 0;
   let state: PageReport['state'] = 'running';
   /**
-   * First paint: Chromium runs `scheduler.yield()` continuations before rendering (for up to ~100 ms), so
-   * once the pass has painted its first ranges we yield with plain macrotasks for a while (FRAME_MS), which
-   * lets the renderer paint the viewport's highlights at once; then back to `scheduler.yield`. (Not rAF:
-   * a callback of ours inside the rendering task would make that task, and its style recalc, ours.)
-   * wantFrame: 0 = nothing painted yet in this pass, 1 = painted, macrotask yields until frameUntil.
+   * First paint: once the pass has painted its first ranges, slices continue through timeouts for a
+   * while (FRAME_MS), which lets the renderer paint the viewport's highlights at once; then through
+   * MessageChannel tasks (no timer clamping). (Not rAF: a callback of ours inside the rendering task
+   * would make that task, and its style recalc, ours.)
+   * wantFrame: 0 = nothing painted yet in this pass, 1 = painted, timeouts until frameUntil.
    */
   let wantFrame = 0;
   let frameUntil = 0;
   const FRAME_MS = 100;
-  const baseYield = pickYield();
-  const macroYield = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-  const sliceYield = (): Promise<void> => {
+  const baseSchedule = pickSchedule();
+  const sliceSchedule: Schedule = (fn) => {
     if (wantFrame === 1) {
       if (frameUntil === 0) frameUntil = performance.now() + FRAME_MS;
-      if (performance.now() < frameUntil) return macroYield();
+      if (performance.now() < frameUntil) return timeoutSchedule(fn);
       wantFrame = 2;
     }
-    return baseYield();
+    baseSchedule(fn);
   };
   let stopped = false;
   let generation = 0;
@@ -221,10 +224,15 @@ export function startAnnotator(opts: StartOptions): Annotator {
   const mutate = (fn: () => void) => (observer ? observer.pause(fn) : fn());
   const painter: Painter = useApi ? createHighlightPainter(win) : createWrapPainter(doc, mutate);
   undos.push(() => painter.dispose());
-  const sheet = makeHighlightSheet(win);
+  // Two sheets: `:root::highlight` rules for the document (cheap to add), universal ones for shadow roots.
+  const docSheet = makeSheet(useApi ? highlightCss('document') : WRAP_CSS, win);
+  let shadowSheet: CSSStyleSheet | null | undefined;
   const adopted = new Set<Document | ShadowRoot>();
   const adopt = (holder: Document | ShadowRoot) => {
-    if (!sheet || adopted.has(holder)) return;
+    if (adopted.has(holder)) return;
+    let sheet = docSheet;
+    if (holder !== doc) sheet = shadowSheet ??= makeSheet(useApi ? highlightCss('shadow') : WRAP_CSS, win);
+    if (!sheet) return;
     adopted.add(holder);
     undos.push(adoptSheet(holder, sheet));
   };
@@ -413,10 +421,10 @@ export function startAnnotator(opts: StartOptions): Annotator {
   };
 
   /** Match a chunk in windows (a 5 MB text node must not become one long task). */
-  const matchChunk = (chunk: Chunk, from: number): number => {
+  const matchChunk = (chunk: Chunk, from: number, size: number): number => {
     const text = chunk.text;
     const len = text.length;
-    let end = Math.min(len, from + WINDOW);
+    let end = Math.min(len, from + size);
     const last = end >= len;
     const slice = from === 0 && last ? text : text.slice(from, end);
     let spans: MatchSpan[];
@@ -462,11 +470,23 @@ export function startAnnotator(opts: StartOptions): Annotator {
   }
 
   let nextSeq = 1;
+  /** Adaptive step sizes (see STEP_MS). */
+  let nodeBudget = NODE_BUDGET.start;
+  let matchWindow = WINDOW.start;
+  /** Next step size from the last step (`done` units in `ms`): aim at STEP_MS, grow at most 2× a step. */
+  const adapt = (current: number, done: number, ms: number, lim: { min: number; max: number }): number => {
+    if (done <= 0) return current;
+    const want = ms > 0 ? (done * STEP_MS) / ms : current * 2;
+    return Math.max(lim.min, Math.min(lim.max, current * 2, Math.floor(want)));
+  };
 
   /** One unit of work; returns true while more remains. */
   const makeStep = (pass: Pass) => (): boolean => {
     if (pass.chunk) {
-      pass.chunkPos = matchChunk(pass.chunk, pass.chunkPos);
+      const tm = performance.now();
+      const from = pass.chunkPos;
+      pass.chunkPos = matchChunk(pass.chunk, from, matchWindow);
+      matchWindow = adapt(matchWindow, pass.chunkPos - from, performance.now() - tm, WINDOW);
       if (pass.chunkPos >= pass.chunk.text.length) pass.chunk = null;
       return pass.chunk !== null || pass.walkers.length > 0 || pass.pending.length > 0;
     }
@@ -482,7 +502,9 @@ export function startAnnotator(opts: StartOptions): Annotator {
       return false;
     }
     const out: Segment[] = [];
-    const finished = cur.w.run(NODE_BUDGET, out);
+    const tw = performance.now();
+    const finished = cur.w.run(nodeBudget, out);
+    nodeBudget = adapt(nodeBudget, nodeBudget, performance.now() - tw, NODE_BUDGET);
     if (out.length) {
       cur.onSegments?.(out);
       if (pass.vocab && vocabChars < VOCAB_CHARS) {
@@ -628,14 +650,14 @@ export function startAnnotator(opts: StartOptions): Annotator {
       budgetMs: budget,
       stats,
       cancelled: () => stopped || gen !== generation,
-      yieldFn: sliceYield,
-    }).then(() => {
-      if (stopped || gen !== generation) return;
-      reconcile();
-      annotateMs = performance.now() - passStart;
-      state = 'done';
-      notifyChange();
-      startDiscovery(gen);
+      schedule: sliceSchedule,
+      onDone: () => {
+        reconcile();
+        annotateMs = performance.now() - passStart;
+        state = 'done';
+        notifyChange();
+        startDiscovery(gen);
+      },
     });
   };
 
@@ -739,10 +761,14 @@ export function startAnnotator(opts: StartOptions): Annotator {
     const pass: Pass = { walkers, pending: [], pendingChars: 0, chunk: null, chunkPos: 0 };
     const prev = passPromise;
     passPromise = prev.then(() =>
-      runSliced(makeStep(pass), { budgetMs: budget, stats, cancelled: () => stopped || gen !== generation }).then(() => {
-        if (stopped || gen !== generation) return;
-        reconcile();
-        notifyChange();
+      runSliced(makeStep(pass), {
+        budgetMs: budget,
+        stats,
+        cancelled: () => stopped || gen !== generation,
+        onDone: () => {
+          reconcile();
+          notifyChange();
+        },
       }),
     );
   };

@@ -1,7 +1,12 @@
 /**
  * Time slicing for page work: run small steps until a budget (≤ 10 ms, default 8 ms) is spent, then
- * yield to the main thread (`scheduler.yield` where present, else a MessageChannel macrotask, else
- * setTimeout). Records per-slice durations for the page report and the benchmark.
+ * give the main thread back and continue in a new task. Records per-slice durations for the page report
+ * and the benchmark.
+ *
+ * Continuations are plain callbacks of ours (a MessageChannel message, or a timeout), not `await`ed
+ * promises: the browser then runs each slice as a call into this script, so a trace attributes it to the
+ * extension by script URL (a promise continuation is an anonymous microtask), and the end-of-pass work
+ * runs in the same task as the last slice (`onDone`).
  */
 
 export const DEFAULT_BUDGET_MS = 8;
@@ -19,31 +24,31 @@ export function newStats(): SliceStats {
   return { slices: 0, longestSliceMs: 0, busyMs: 0 };
 }
 
-type YieldFn = () => Promise<void>;
+/** Run `fn` in a later task. */
+export type Schedule = (fn: () => void) => void;
 
 let channel: MessageChannel | null = null;
 const waiting: Array<() => void> = [];
 
-function messageChannelYield(): Promise<void> {
+function messageChannelSchedule(fn: () => void): void {
   if (!channel) {
     channel = new MessageChannel();
     channel.port1.onmessage = () => {
-      const fn = waiting.shift();
-      fn?.();
+      const next = waiting.shift();
+      next?.();
     };
   }
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    channel!.port2.postMessage(0);
-  });
+  waiting.push(fn);
+  channel.port2.postMessage(0);
 }
 
-/** Yield to the event loop so input and rendering can run. */
-export function pickYield(): YieldFn {
-  const sch = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (sch && typeof sch.yield === 'function') return () => sch.yield!.call(sch);
-  if (typeof MessageChannel === 'function') return messageChannelYield;
-  return () => new Promise((r) => setTimeout(r, 0));
+/** A timeout of 0: lets the renderer paint a frame between two slices. */
+export const timeoutSchedule: Schedule = (fn) => void setTimeout(fn, 0);
+
+/** The default continuation: a MessageChannel task (no 4 ms timer clamping), else a timeout. */
+export function pickSchedule(): Schedule {
+  if (typeof MessageChannel === 'function') return messageChannelSchedule;
+  return timeoutSchedule;
 }
 
 export interface RunOptions {
@@ -52,31 +57,47 @@ export interface RunOptions {
   /** Stop early (checked between steps). */
   cancelled?: () => boolean;
   now?: () => number;
-  yieldFn?: YieldFn;
+  /** How to continue in a later task (called before each slice after the first). */
+  schedule?: Schedule;
+  /** Called in the task of the last slice when the work is finished (not when cancelled). */
+  onDone?: () => void;
 }
 
 /**
  * Run `step` repeatedly in time slices. `step` does one small unit of work and returns true while
- * more work remains. Resolves when done or cancelled.
+ * more work remains. The first slice runs at once; resolves when done or cancelled.
  */
-export async function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<void> {
+export function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<void> {
   const budget = Math.min(opts.budgetMs ?? DEFAULT_BUDGET_MS, 10);
   const now = opts.now ?? (() => performance.now());
-  const yieldFn = opts.yieldFn ?? pickYield();
   const stats = opts.stats ?? newStats();
   const cancelled = opts.cancelled ?? (() => false);
-  let more = true;
-  while (more && !cancelled()) {
-    const t0 = now();
-    let t = t0;
-    do {
-      more = step();
-      t = now();
-    } while (more && t - t0 < budget && !cancelled());
-    const d = t - t0;
-    stats.slices++;
-    stats.busyMs += d;
-    if (d > stats.longestSliceMs) stats.longestSliceMs = d;
-    if (more) await yieldFn();
-  }
+  return new Promise<void>((resolve, reject) => {
+    const slice = () => {
+      try {
+        let more = !cancelled();
+        if (more) {
+          const t0 = now();
+          let t = t0;
+          do {
+            more = step();
+            t = now();
+          } while (more && t - t0 < budget && !cancelled());
+          const d = t - t0;
+          stats.slices++;
+          stats.busyMs += d;
+          if (d > stats.longestSliceMs) stats.longestSliceMs = d;
+        }
+        if (more && !cancelled()) {
+          (opts.schedule ?? pickSchedule())(slice);
+          return;
+        }
+        if (!cancelled()) opts.onDone?.();
+        resolve();
+      } catch (err) {
+        reject(err);
+      }
+    };
+    slice();
+  });
 }

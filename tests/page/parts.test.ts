@@ -49,17 +49,26 @@ describe('scheduler', () => {
     let left = 100;
     const stats = newStats();
     let yields = 0;
+    let done = 0;
     await runSliced(
       () => {
         clock += 1;
         return --left > 0;
       },
-      { budgetMs: 8, stats, now: () => clock, yieldFn: async () => void yields++ },
+      { budgetMs: 8, stats, now: () => clock, schedule: (fn) => void (yields++, setTimeout(fn, 0)), onDone: () => done++ },
     );
     expect(left).toBe(0);
     expect(stats.longestSliceMs).toBeLessThanOrEqual(8);
     expect(stats.slices).toBe(13);
     expect(yields).toBe(12);
+    expect(done).toBe(1);
+  });
+
+  it('does not call onDone when cancelled', async () => {
+    let done = 0;
+    let n = 0;
+    await runSliced(() => ++n < 1000, { budgetMs: 1, cancelled: () => n > 5, onDone: () => done++ });
+    expect(done).toBe(0);
   });
 });
 
@@ -93,7 +102,9 @@ describe('stylesheet', () => {
     expect(document.adoptedStyleSheets).toEqual([page, mine]);
     undo();
     expect(document.adoptedStyleSheets).toEqual([page]);
-    expect(HIGHLIGHT_CSS).toContain('::highlight(glens-guided)');
+    expect(HIGHLIGHT_CSS).toContain(':root::highlight(glens-guided)');
+    // A bare ::highlight() in the document would restyle every element of the page when adopted.
+    expect(HIGHLIGHT_CSS).not.toMatch(/(^|[\s{}])::highlight/);
     expect(HIGHLIGHT_CSS).toContain('forced-colors');
     expect(HIGHLIGHT_CSS).toContain('prefers-color-scheme');
   });
