@@ -298,6 +298,18 @@ export class Guards {
     signals.verdict?.clear();
   }
 
+  /**
+   * Queue page text for the signals without scanning it now: it is scanned lazily, block by block, only
+   * when a guarded term's page-level decision needs it (most pages never do). Decisions taken so far are
+   * dropped, since more text may change them.
+   */
+  appendPageText(signals: PageSignals, text: string): void {
+    const rest = signals.rest;
+    if (!rest || rest.pos >= rest.text.length) signals.rest = { text, pos: 0 };
+    else signals.rest = { text: rest.text.slice(rest.pos) + '\n' + text, pos: 0 };
+    signals.verdict?.clear();
+  }
+
   /** Scan the next block of the lazily scanned page text; false when nothing is left. */
   private scanMore(page: PageSignals): boolean {
     const rest = page.rest;

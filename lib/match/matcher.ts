@@ -38,6 +38,8 @@ export interface Matcher {
   pageSignals(ctx: MatchContext): PageSignals;
   /** Feed page text into signals chunk by chunk (alternative to `pageText`, for sliced collection). */
   addPageText(signals: PageSignals, text: string): void;
+  /** Like addPageText, but the text is only scanned when a guarded term's page-level decision needs it. */
+  appendPageText(signals: PageSignals, text: string): void;
   /** True when the term is subject to a context guard. */
   isGuarded(term: number): boolean;
   readonly index: CompiledIndex;
@@ -245,6 +247,10 @@ class TrieMatcher implements Matcher {
 
   addPageText(signals: PageSignals, text: string): void {
     this.guards.addPageText(signals, text);
+  }
+
+  appendPageText(signals: PageSignals, text: string): void {
+    this.guards.appendPageText(signals, text);
   }
 
   find(text: string, ctx?: MatchContext): MatchSpan[] {

@@ -49,6 +49,8 @@ export interface PageMatcher {
   pageSignals?(ctx: MatchContext): PageSignals;
   /** When present, page text is fed into the signals chunk by chunk (the first SIGNAL_CHARS of scanned text). */
   addPageText?(signals: PageSignals, text: string): void;
+  /** Preferred over addPageText: queues the text, scanned only when a guarded term needs a page-level decision. */
+  appendPageText?(signals: PageSignals, text: string): void;
   /** When present, fuzzy-discovered variants are added after the main pass (idle time) and their blocks re-scanned. */
   addForms?(forms: Iterable<CompiledForm>): number;
 }
@@ -278,7 +280,9 @@ export function startAnnotator(opts: StartOptions): Annotator {
     if (!hasGuards || !matchCtx.signals || signalChars >= SIGNAL_CHARS) return;
     const piece = signalChars + text.length > SIGNAL_CHARS ? text.slice(0, SIGNAL_CHARS - signalChars) : text;
     signalChars += piece.length;
-    if (matcher.addPageText) {
+    if (matcher.appendPageText) {
+      matcher.appendPageText(matchCtx.signals, piece);
+    } else if (matcher.addPageText) {
       matcher.addPageText(matchCtx.signals, piece);
     } else if (matcher.pageSignals) {
       const body = matchCtx.signals.body;
@@ -528,7 +532,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
     return true;
   };
 
-  /** Visible blocks, sampled with elementFromPoint on a grid (run after a frame, so layout is clean). */
+  /** Visible blocks, sampled with elementFromPoint on a grid (run a little after the pass starts). */
   const viewportBlocks = (root: Element): Element[] => {
     const out: Element[] = [];
     const w = win.innerWidth || 0;
@@ -563,6 +567,17 @@ export function startAnnotator(opts: StartOptions): Annotator {
   };
 
   let passPromise: Promise<void> = Promise.resolve();
+  let passCount = 0;
+  /** Can the page be scrolled away from the top at load? (Reading scrollY now could force a layout.) */
+  const mayBeScrolled = (): boolean => {
+    try {
+      if (doc.location?.hash) return true;
+      const nav = win.performance?.getEntriesByType?.('navigation')?.[0] as PerformanceNavigationTiming | undefined;
+      return !nav || nav.type === 'reload' || nav.type === 'back_forward';
+    } catch {
+      return true;
+    }
+  };
 
   /**
    * The initial (or after-navigation) full pass. It starts at once in document order (at the top of a
@@ -635,13 +650,13 @@ export function startAnnotator(opts: StartOptions): Annotator {
         frameUntil = 0;
       }
     };
-    try {
-      win.requestAnimationFrame(() => {
-        const id = setTimeout(viewportFirst, 0);
-        undos.push(() => clearTimeout(id));
-      });
-    } catch {
-      /* no rAF: document order only */
+    // A fresh load starts at the top, where document order IS the viewport: nothing to sample. After a
+    // reload, back/forward, a #fragment or an in-page navigation the page may be scrolled: sample a little
+    // later. (A timeout, not rAF: a callback of ours in the rendering task would make that task, with the
+    // page's own style recalc and layout, count as ours; and by then layout is usually clean.)
+    if (passCount++ > 0 || mayBeScrolled()) {
+      const id = setTimeout(viewportFirst, 50);
+      undos.push(() => clearTimeout(id));
     }
     const passStart = performance.now();
     wantFrame = 0;

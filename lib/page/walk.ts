@@ -111,6 +111,14 @@ export function resolveSegment(seg: Segment): boolean {
   const el = seg.lazy;
   if (!el) return seg.nodes.length > 0;
   seg.lazy = null;
+  // The common paragraph: one text node (no walker needed).
+  const only = el.firstChild;
+  if (only !== null && only === el.lastChild && only.nodeType === 3) {
+    if ((only as Text).length !== seg.text.length) return false;
+    seg.nodes = [only as Text];
+    seg.starts = [0];
+    return true;
+  }
   const nodes: Text[] = [];
   const starts: number[] = [];
   let pos = 0;

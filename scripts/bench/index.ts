@@ -167,7 +167,7 @@ async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path
     } else if (Date.now() - since > (n > 0 ? 800 : 3000)) break;
   }
   const waitedMs = Date.now() - t0;
-  // The floor runs under the same tracing (CPU profiler included), so the ratio compares like with like.
+  // The floor runs under the same tracing, so the ratio compares like with like.
   const floors: RunResult['floor'][] = await page.evaluate(floorExpr(forms, 5));
   const events = await stopTrace(cdp);
   await cdp.detach();

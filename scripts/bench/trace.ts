@@ -4,8 +4,11 @@ import type { CDPSession } from 'playwright-core';
  * Chromium trace capture and attribution of main-thread work to the extension.
  *
  * Method (documented in the bench output too):
- * 1. Record `devtools.timeline`, `disabled-by-default-devtools.timeline` (RunTask), `v8.execute`
- *    (RunMicrotasks) and `disabled-by-default-v8.cpu_profiler` (JS samples, ~0.2 ms interval).
+ * 1. Record `devtools.timeline`, `disabled-by-default-devtools.timeline` (RunTask) and `v8.execute`
+ *    (RunMicrotasks). The JS sampler (`disabled-by-default-v8.cpu_profiler`, ~0.2 ms interval) is opt-in
+ *    (BENCH_PROFILER=1): it slows cold JS 2–4× and so inflates every time it is meant to attribute. The
+ *    extension runs all of its page work in callbacks of its own script (timeouts, MessageChannel,
+ *    idle callbacks, message and mutation listeners), so URL attribution alone finds it.
  * 2. The page's renderer main thread is the thread where the extension's content script was evaluated
  *    (an EvaluateScript/FunctionCall event whose `args.data.url` is chrome-extension://ID/…).
  * 3. On that thread take the OUTERMOST script events (EvaluateScript, FunctionCall, RunMicrotasks,
@@ -40,9 +43,9 @@ export const TRACE_CATEGORIES = [
   'devtools.timeline',
   'disabled-by-default-devtools.timeline',
   'v8.execute',
-  // JS samples attribute URL-less events (RunMicrotasks after `await`) to the extension; BENCH_NO_PROFILER=1
-  // drops them to measure the profiler's own overhead (then only URL-carrying events are attributed).
-  ...(process.env.BENCH_NO_PROFILER ? [] : ['disabled-by-default-v8.cpu_profiler']),
+  // JS samples attribute URL-less events (RunMicrotasks after `await`) to the extension. Opt-in
+  // (BENCH_PROFILER=1) as a cross-check: the sampler's own cost inflates the times 2–4×.
+  ...(process.env.BENCH_PROFILER ? ['disabled-by-default-v8.cpu_profiler'] : []),
 ];
 
 /**

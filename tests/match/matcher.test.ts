@@ -151,6 +151,16 @@ describe('context guards', () => {
     expect(find(text, { signals })).toEqual(['IAB→iab']);
   });
 
+  it('queues page text (appendPageText): scanned only when a guarded term needs it, decisions redone', () => {
+    const signals = m.pageSignals({ title: 'Meeting notes' });
+    const text = 'The IAB met.';
+    m.appendPageText(signals, 'An RFC was published.');
+    expect(signals.body.size).toBe(0); // nothing scanned yet
+    expect(find(text, { signals })).toEqual([]); // one context word is not enough
+    m.appendPageText(signals, 'The IETF met in Prague.');
+    expect(find(text, { signals })).toEqual(['IAB→iab']); // the earlier "no" was dropped
+  });
+
   it('scans long page text lazily and decides once per term', () => {
     const far = ' filler words here'.repeat(5000);
     let calls = 0;
