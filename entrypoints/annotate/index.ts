@@ -142,16 +142,23 @@ export function runAnnotateScript(life: Lifecycle): void {
   // Settings are read in the next task (the first storage call sets up the browser's bindings: not
   // in the task that evaluated this script); the annotator starts in the task after they arrive.
   starting = (async () => {
+    // While the settings round trip is in flight: parse the dataset (this task) and load the matcher
+    // (the next). The script only runs on pages in scope or asked for, so this is rarely wasted.
     const read = await inNextTask(() => {
       if (dead) return null;
       const r = getSettings();
-      // While the settings round trip is in flight: parse the dataset and load the matcher. The script
-      // only runs on pages in scope or asked for, so this is rarely wasted.
       try {
-        getMatcher();
+        getIndex();
       } catch {
-        matcher = null; // startNow() retries (and reports) if it really cannot be built
+        index = null; // startNow() retries (and reports)
       }
+      setTimeout(() => {
+        try {
+          if (!dead) getMatcher();
+        } catch {
+          matcher = null; // startNow() retries (and reports) if it really cannot be built
+        }
+      }, 0);
       return { r }; // boxed: not adopted by the task's promise
     });
     if (!read || dead) return;

@@ -19,7 +19,7 @@ import {
   type Painter,
   type Undo,
 } from './paint';
-import { newStats, pickSchedule, runSliced, timeoutSchedule, type Schedule, type SliceStats } from './scheduler';
+import { DEFAULT_BUDGET_MS, newStats, pickSchedule, runSliced, timeoutSchedule, type Schedule, type SliceStats } from './scheduler';
 import { blockOf, isBlockElement, isSkipElement, lastLE, makeChunk, resolveSegment, TextWalker, type Chunk, type Segment } from './walk';
 
 export { HOST_TAG } from './constants';
@@ -191,7 +191,9 @@ export function startAnnotator(opts: StartOptions): Annotator {
   const index = opts.index;
   const matcher = opts.matcher ?? createMatcher(index);
   const settings: AnnotatorSettings = { density: 'all', kinds: 'all', theme: 'auto', ...opts.settings };
-  const budget = Math.min(opts.budgetMs ?? 8, 10);
+  // 6 ms of steps (each aiming at STEP_MS) leaves room under the 10 ms slice goal for a GC pause or a
+  // slow step; the first slice is shorter still, since it shares its task with the start-up.
+  const budget = Math.min(opts.budgetMs ?? DEFAULT_BUDGET_MS, 10);
   const undos: Undo[] = [];
   const stats = newStats();
   const t0 = performance.now();
@@ -666,6 +668,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
       stats,
       cancelled: () => stopped || gen !== generation,
       schedule: sliceSchedule,
+      firstBudgetMs: 3,
       onDone: () => {
         reconcile();
         annotateMs = performance.now() - passStart;

@@ -1,5 +1,5 @@
 /**
- * Time slicing for page work: run small steps until a budget (≤ 10 ms, default 8 ms) is spent, then
+ * Time slicing for page work: run small steps until a budget (≤ 10 ms, default 6 ms) is spent, then
  * give the main thread back and continue in a new task. Records per-slice durations for the page report
  * and the benchmark.
  *
@@ -9,7 +9,7 @@
  * runs in the same task as the last slice (`onDone`).
  */
 
-export const DEFAULT_BUDGET_MS = 8;
+export const DEFAULT_BUDGET_MS = 6;
 
 export interface SliceStats {
   /** Number of slices run. */
@@ -61,6 +61,8 @@ export interface RunOptions {
   schedule?: Schedule;
   /** Called in the task of the last slice when the work is finished (not when cancelled). */
   onDone?: () => void;
+  /** Budget of the first slice, which runs at once in the caller's task (default: budgetMs). */
+  firstBudgetMs?: number;
 }
 
 /**
@@ -72,6 +74,7 @@ export function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<v
   const now = opts.now ?? (() => performance.now());
   const stats = opts.stats ?? newStats();
   const cancelled = opts.cancelled ?? (() => false);
+  let limit = Math.min(opts.firstBudgetMs ?? budget, budget);
   return new Promise<void>((resolve, reject) => {
     const slice = () => {
       try {
@@ -82,7 +85,8 @@ export function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<v
           do {
             more = step();
             t = now();
-          } while (more && t - t0 < budget && !cancelled());
+          } while (more && t - t0 < limit && !cancelled());
+          limit = budget;
           const d = t - t0;
           stats.slices++;
           stats.busyMs += d;

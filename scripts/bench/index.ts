@@ -527,7 +527,13 @@ async function main() {
   }
   const allLong = Math.max(...summaries.map((s) => s.median.longestTaskMs));
   const nLong = summaries.reduce((n, s) => n + s.median.longTasks, 0);
-  targets.push({ target: 'no task holding extension work ≥ 50 ms', pass: nLong === 0, detail: `longest ${f1(allLong)} ms, ${nLong} page(s)-runs with ≥50 ms` });
+  const allLongCpu = Math.max(...summaries.map((s) => s.median.longestTaskCpuMs));
+  targets.push({
+    target: 'no task holding extension work ≥ 50 ms',
+    pass: nLong === 0,
+    // Wall time decides; thread time (CPU) is shown because a loaded machine stretches wall time.
+    detail: `longest ${f1(allLong)} ms wall, ${f1(allLongCpu)} ms CPU; ${nLong} page(s)-runs with ≥50 ms wall`,
+  });
   const firsts = summaries.filter((s) => s.median.ranges > 0).map((s) => s.median.firstRangeMs);
   const worstFirst = Math.max(...firsts.filter(Number.isFinite));
   targets.push({ target: 'first ranges within 100 ms of script start', pass: firsts.length > 0 && worstFirst <= 100, detail: firsts.length ? `worst ${f1(worstFirst)} ms` : 'nothing painted' });
