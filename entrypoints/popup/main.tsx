@@ -2,14 +2,15 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { loadDataset } from '@/lib/dataset';
 import { createLookup } from '@/lib/match';
-import { searchWith } from '@/lib/ui/lookup-adapter';
+import { searchWith, warmLookup } from '@/lib/ui/lookup-adapter';
 import { browserBridge } from '@/lib/ui/page-bridge';
 import { PopupApp } from '@/lib/ui/PopupApp';
 import { openSidePanel } from '@/lib/ui/sidepanel-open';
 import '@/lib/ui/styles.css';
 
 const dataset = loadDataset();
-const search = searchWith(createLookup(dataset), dataset);
+const lookup = createLookup(dataset);
+const search = searchWith(lookup, dataset);
 const sidePanel = openSidePanel();
 
 render(
@@ -22,3 +23,6 @@ render(
   />,
   document.getElementById('app')!,
 );
+
+// After the first render, in its own task: warm the lookup before the first keystroke.
+setTimeout(() => warmLookup(lookup), 0);
