@@ -136,6 +136,7 @@ export interface Occ {
 const STEP_MS = 1;
 const NODE_BUDGET = { min: 8, start: 32, max: 400 };
 const CHUNK_CHARS = 3_000;
+const FIRST_CHUNK_CHARS = 600;
 const WINDOW = { min: 1_024, start: 1_024, max: 8_192 };
 const OVERLAP = 300;
 /** Page-level guard signals come from the title/URL plus this much scanned text (viewport first). */
@@ -525,7 +526,9 @@ export function startAnnotator(opts: StartOptions): Annotator {
       }
     }
     if (finished) pass.walkers.shift();
-    if (pass.pendingChars >= CHUNK_CHARS || (finished && pass.pending.length)) {
+    // Until the first paint, match small chunks: the first highlights show sooner.
+    const chunkChars = firstPaintMs < 0 ? FIRST_CHUNK_CHARS : CHUNK_CHARS;
+    if (pass.pendingChars >= chunkChars || (finished && pass.pending.length)) {
       pass.chunk = makeChunk(pass.pending);
       pass.chunkPos = 0;
       pass.pending = [];
