@@ -1,6 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { defaultMatchPatterns } from './lib/scope/domains';
+import { CONTENT_SCRIPT_FILE, defaultMatchPatterns } from './lib/scope/domains';
 import { glensDataset } from './lib/dataset/vite-plugin';
 import { noPreactInnerHtml } from './scripts/vite/no-preact-innerhtml';
 
@@ -35,7 +35,7 @@ export default defineConfig({
           }
         : undefined,
     // The content script is an unlisted script (entrypoints/annotate), declared here: see lib/page/lifecycle.ts.
-    content_scripts: [{ matches: defaultMatchPatterns(), js: ['annotate.js'], run_at: 'document_idle' }],
+    content_scripts: [{ matches: defaultMatchPatterns(), js: [CONTENT_SCRIPT_FILE], run_at: 'document_idle' }],
     commands: {
       'next-term': { suggested_key: { default: 'Alt+Shift+J' }, description: 'Go to the next highlighted term' },
       'previous-term': { suggested_key: { default: 'Alt+Shift+K' }, description: 'Go to the previous highlighted term' },

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { DEFAULT_DOMAINS, hostInDomain } from './domains';
+import { CONTENT_SCRIPT_FILE, DEFAULT_DOMAINS, hostInDomain } from './domains';
 import { loadDataset } from '@/lib/dataset';
 import { listenInBackground, sendToTab } from '@/lib/messaging/bus';
 import { buildCardData } from '@/lib/page/card-data';
@@ -12,7 +12,7 @@ import { getSettings, originPatternFor, settingsItem, type Settings } from '@/li
  * text lives in the browser, site registrations are rebuilt from settings on every start.
  */
 
-const CONTENT_SCRIPT = 'annotate.js';
+const CONTENT_SCRIPT = CONTENT_SCRIPT_FILE;
 const REGISTRATION_ID = 'glens-sites';
 
 /** Domains needing a registered content script: "always" sites and added domains not already in the manifest scope. */

@@ -3,6 +3,12 @@
  * Rule shown to people: a domain covers all of its subdomains
  * (un.org covers www.un.org and press.un.org).
  */
+/**
+ * The content script's file in the build (entrypoints/annotate, an unlisted script): declared in the
+ * manifest's content_scripts (wxt.config.ts), registered for "Always on this site", injected on demand.
+ */
+export const CONTENT_SCRIPT_FILE = 'annotate.js';
+
 export const DEFAULT_DOMAINS: readonly string[] = [
   'un.org',
   'intgovforum.org',

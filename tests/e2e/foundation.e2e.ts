@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/lib/browsers';
+import { CONTENT_SCRIPT_FILE } from '../../lib/scope/domains';
 import { BROWSERS, IG_PARAGRAPHS, highlightSizes, htmlPage, totalCount, useEnv, HL_GUIDED, HL_TERM } from './helpers';
 
 const SEARCH_BOX = 'input[type="search"], [role="combobox"], [role="searchbox"]';
@@ -30,6 +31,25 @@ describe.each(BROWSERS)('foundation in %s', (browser) => {
     expect(painted).toBeGreaterThan(0);
     expect(painted).toBeLessThanOrEqual(totalCount(report));
     await page.close();
+  });
+
+  it('the content script file is the one the manifest declares and the browser accepts for registration', async () => {
+    const build = path.join(ROOT, browser === 'chromium' ? '.output/chrome-mv3' : '.output/firefox-mv2');
+    const manifest = JSON.parse(fs.readFileSync(path.join(build, 'manifest.json'), 'utf8'));
+    expect(manifest.content_scripts?.[0]?.js).toEqual([CONTENT_SCRIPT_FILE]);
+    expect(fs.existsSync(path.join(build, CONTENT_SCRIPT_FILE))).toBe(true);
+    // "Always on this site" registers the same file at run time. Chromium checks the file when a script is
+    // registered (for a host we hold); Firefox only registers for a host the person granted (the popup flow).
+    if (browser !== 'chromium') return;
+    const registered = await env().session.console.evaluate(async (file: string) => {
+      const api = (globalThis as any).chrome;
+      const matches = ['*://*.intgovforum.org/glens-registration-check/*'];
+      await api.scripting.registerContentScripts([{ id: 'glens-check', matches, js: [file], runAt: 'document_idle' }]);
+      const got = await api.scripting.getRegisteredContentScripts({ ids: ['glens-check'] });
+      await api.scripting.unregisterContentScripts({ ids: ['glens-check'] });
+      return got.map((s: any) => s.js).flat();
+    }, CONTENT_SCRIPT_FILE);
+    expect(registered).toEqual([CONTENT_SCRIPT_FILE]);
   });
 
   it('popup lookup finds "Inclusiveness and transparency" for "inclusiv"', async () => {
