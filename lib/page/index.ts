@@ -572,6 +572,9 @@ export function startAnnotator(opts: StartOptions): Annotator {
   };
 
   let passPromise: Promise<void> = Promise.resolve();
+  /** Resolves when the current full pass and its discovery have finished (state 'done'). */
+  let settled: Promise<void> = Promise.resolve();
+  let settle: (() => void) | null = null;
   let passCount = 0;
   /** Can the page be scrolled away from the top at load? (Reading scrollY now could force a layout.) */
   const mayBeScrolled = (): boolean => {
@@ -593,10 +596,14 @@ export function startAnnotator(opts: StartOptions): Annotator {
   const fullPass = () => {
     const gen = ++generation;
     state = 'running';
+    // 'done' (and whenDone) waits for fuzzy discovery too: its variants are occurrences of the report.
+    settle?.();
+    settled = new Promise<void>((resolve) => (settle = resolve));
     const root = walkRoot();
     if (!root) {
       state = 'done';
       passPromise = Promise.resolve();
+      settle?.();
       return;
     }
     const vpSegs = new Map<Element, Segment[]>();
@@ -675,9 +682,14 @@ export function startAnnotator(opts: StartOptions): Annotator {
       onDone: () => {
         reconcile();
         annotateMs = performance.now() - passStart;
-        state = 'done';
         notifyChange();
-        startDiscovery(gen);
+        startDiscovery(gen, () => {
+          if (stopped || gen !== generation) return;
+          state = 'done';
+          notifyChange();
+          settle?.();
+          settle = null;
+        });
       },
     });
   };
@@ -711,13 +723,15 @@ export function startAnnotator(opts: StartOptions): Annotator {
     const id = setTimeout(fn, 30);
     return { cancel: () => clearTimeout(id) };
   };
-  const startDiscovery = (gen: number) => {
+  /** Run discovery in idle slices; `onEnd` runs once it (and the re-scan of its variants) has finished. */
+  const startDiscovery = (gen: number, onEnd: () => void) => {
     const totalMs = opts.discoveryMs ?? 300;
     const addForms = matcher.addForms?.bind(matcher);
     const distinct = new Set<number>();
     for (const list of segOccs.values()) for (const o of list) distinct.add(o.term);
     if (!addForms || totalMs <= 0 || distinct.size < DISCOVERY_MIN_TERMS || !vocabSegs.length) {
       finishDiscovery();
+      onEnd();
       return;
     }
     const job = new PageDiscovery(vocabSegs, index, (seg) => segOccs.get(seg), (forms) => addForms(forms));
@@ -733,14 +747,20 @@ export function startAnnotator(opts: StartOptions): Annotator {
         discoveryTimer = whenIdle(slice);
         return;
       }
+      let rescanned = false;
       if (job.found.length) {
         for (const f of job.found) discovered.push(f.text);
         const root = walkRoot();
         // Re-scan only the blocks holding the new variants (the body itself would mean a full pass).
         const blocks = new Set([...job.blocksFor(job.found)].filter((b) => b !== root && b !== doc.documentElement));
-        if (blocks.size) rescan({ blocks, removed: false, full: false });
+        if (blocks.size) {
+          rescan({ blocks, removed: false, full: false });
+          rescanned = true;
+        }
       }
       finishDiscovery();
+      if (rescanned) void passPromise.then(onEnd, onEnd);
+      else onEnd();
     };
     discoveryTimer = whenIdle(slice);
   };
@@ -1076,6 +1096,8 @@ export function startAnnotator(opts: StartOptions): Annotator {
       if (stopped) return;
       stopped = true;
       generation++;
+      settle?.(); // release whenDone() waiters
+      settle = null;
       clearAll();
       for (let i = undos.length - 1; i >= 0; i--) {
         try {
@@ -1095,12 +1117,15 @@ export function startAnnotator(opts: StartOptions): Annotator {
       return step(1, (o) => o.term === ti);
     },
     whenDone: async () => {
-      // Passes can chain (re-scans queue behind the current pass).
+      // Passes can chain (re-scans queue behind the current pass; discovery queues one).
       let p: Promise<void>;
+      let q: Promise<void>;
       do {
         p = passPromise;
+        q = settled;
         await p;
-      } while (p !== passPromise);
+        await q;
+      } while (p !== passPromise || q !== settled);
     },
     updateSettings(s) {
       Object.assign(settings, s);

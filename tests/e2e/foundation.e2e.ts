@@ -16,7 +16,10 @@ import { BROWSERS, IG_PARAGRAPHS, highlightSizes, htmlPage, totalCount, useEnv, 
 const SEARCH_BOX = 'input[type="search"], [role="combobox"], [role="searchbox"]';
 
 describe.each(BROWSERS)('foundation in %s', (browser) => {
-  const env = useEnv(browser, { '/igf.html': htmlPage('IGF page', IG_PARAGRAPHS) });
+  const env = useEnv(browser, {
+    '/igf.html': htmlPage('IGF page', IG_PARAGRAPHS),
+    '/typo.html': htmlPage('IGF page with a misspelling', `${IG_PARAGRAPHS}<p>They asked for a genuinely multistakholder process.</p>`),
+  });
 
   it('paints terms with the Highlight API on a default-scope page', async () => {
     const { page, report } = await env().openAnnotated('/igf.html');
@@ -30,6 +33,13 @@ describe.each(BROWSERS)('foundation in %s', (browser) => {
     const painted = sizes[HL_GUIDED]! + sizes[HL_TERM]!;
     expect(painted).toBeGreaterThan(0);
     expect(painted).toBeLessThanOrEqual(totalCount(report));
+    await page.close();
+  });
+
+  it('fuzzy discovery finds a misspelt variant before the report says done', async () => {
+    const { page, report } = await env().openAnnotated('/typo.html');
+    const model = report.terms.find((t) => t.id === 'multistakeholder-model');
+    expect(Object.keys(model?.surfaces ?? {}).some((s) => s.startsWith('multistakholder')), JSON.stringify(model?.surfaces)).toBe(true);
     await page.close();
   });
 
