@@ -17,10 +17,10 @@ import type { CompiledIndex } from '@/lib/dataset/types';
  * on every start, which would tell any page the reader runs this extension (lib/page/lifecycle.ts).
  *
  * Start-up is spread over several short tasks, so no single task of the page is long: the first one
- * (this script's evaluation) only registers the message listener; settings are read in the next task,
- * and the dataset is parsed, the matcher loaded and the first slice painted only when the page is in
- * scope. A per-window Symbol slot guards against double starts; everything is undone when the
- * extension is reloaded or updated.
+ * (this script's evaluation) only registers the message listener; the next asks for the settings and
+ * parses the dataset, the one after loads the matcher, and once the settings have arrived, a page in
+ * scope gets its annotator and first slice in a task of their own. A per-window Symbol slot guards
+ * against double starts; everything is undone when the extension is reloaded or updated.
  */
 export default defineUnlistedScript(() => {
   runAnnotateScript(createLifecycle({ alive: () => browser.runtime?.id != null }));
@@ -50,7 +50,10 @@ export function runAnnotateScript(life: Lifecycle): void {
   } catch {
     live = false; // a copy from an unloaded extension (Firefox nukes its sandbox: "dead object")
   }
-  if (live) return; // a live copy already runs in this window
+  if (live) {
+    life.invalidate(); // a live copy already runs in this window (and this lifecycle's timer must stop)
+    return;
+  }
   try {
     slot.stop?.(); // an orphaned copy: undo its effects first
   } catch {
@@ -66,7 +69,7 @@ export function runAnnotateScript(life: Lifecycle): void {
   let starting: Promise<void> | null = null;
   // 'idle' until the scope decision is taken, then 'off' when this page is not annotated.
   let decided = false;
-  /** Parsed and loaded once per run, and only when the page is annotated. */
+  /** Parsed and loaded once per run (while the settings are read: the script runs where it is wanted). */
   let index: CompiledIndex | null = null;
   let matcher: Matcher | null = null;
   const getIndex = (): CompiledIndex => (index ??= loadIndex());

@@ -129,7 +129,7 @@ export interface Occ {
 /*
  * Step sizes. The scheduler checks the clock between steps, so one step must stay well under a slice.
  * Sizes adapt to the measured speed (code runs several times slower while it is still cold, right after
- * the script starts): a walk step visits `nodeBudget` nodes and a match step runs find() on `window`
+ * the script starts): a walk step visits `nodeBudget` nodes and a match step runs find() on `matchWindow`
  * chars, each aiming at STEP_MS. Chunks are groups of whole segments (≈ CHUNK_CHARS); a chunk is matched
  * in overlapping windows.
  */
@@ -576,10 +576,13 @@ export function startAnnotator(opts: StartOptions): Annotator {
   let settled: Promise<void> = Promise.resolve();
   let settle: (() => void) | null = null;
   let passCount = 0;
-  /** Can the page be scrolled away from the top at load? (Reading scrollY now could force a layout.) */
+  /**
+   * Can the page be scrolled away from the top? On demand it may well be (and is laid out by then); at load
+   * only after a reload, back/forward or with a #fragment. (Reading scrollY at load could force a layout.)
+   */
   const mayBeScrolled = (): boolean => {
     try {
-      if (doc.location?.hash) return true;
+      if (opts.reason === 'on-demand' || doc.location?.hash) return true;
       const nav = win.performance?.getEntriesByType?.('navigation')?.[0] as PerformanceNavigationTiming | undefined;
       return !nav || nav.type === 'reload' || nav.type === 'back_forward';
     } catch {
@@ -666,8 +669,10 @@ export function startAnnotator(opts: StartOptions): Annotator {
     // reload, back/forward, a #fragment or an in-page navigation the page may be scrolled: sample a little
     // later. (A timeout, not rAF: a callback of ours in the rendering task would make that task, with the
     // page's own style recalc and layout, count as ours; and by then layout is usually clean.)
-    if (passCount++ > 0 || mayBeScrolled()) {
-      const id = setTimeout(viewportFirst, 50);
+    const later = passCount++ > 0;
+    if (later || mayBeScrolled()) {
+      // On demand or after a navigation the page has long been laid out: sample at once.
+      const id = setTimeout(viewportFirst, later || opts.reason === 'on-demand' ? 0 : 50);
       undos.push(() => clearTimeout(id));
     }
     const passStart = performance.now();

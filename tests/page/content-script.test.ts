@@ -43,7 +43,9 @@ describe('content script entrypoint', () => {
     const n = painted.size;
     expect(n).toBeGreaterThanOrEqual(2);
     // A second run of main in the same window with a live copy: no second annotator.
-    runAnnotateScript(createLifecycle({ alive: () => true }));
+    const second = createLifecycle({ alive: () => true });
+    runAnnotateScript(second);
+    expect(second.isValid, 'the duplicate ends its own lifecycle (no timer left behind)').toBe(false);
     await new Promise((r) => setTimeout(r, 50));
     expect(hl.registry.get(HL_GUIDED)).toBe(painted);
     expect(painted.size).toBe(n);
