@@ -80,7 +80,7 @@ export class PageDiscovery {
       for (const o of occ) if (o.start < e && s < o.end) return true;
       return false;
     };
-    const re = new RegExp(WORD_RE.source, 'gu');
+    const re = WORD_RE; // global: resumable through lastIndex (one compiled Unicode regex, not one per step)
     re.lastIndex = this.pos;
     const stopAt = this.pos + COLLECT_CHARS;
     let prevStart = -1;
