@@ -36,6 +36,19 @@ interface TrieNode {
   /** Hash-collision chain. */
   alt: TrieNode | null;
   entries: TrieEntry[] | null;
+  /**
+   * Index in the prebuilt arrays of a loaded node whose children and entries are not built yet (see
+   * `TokenTrie.load`), else -1. Nodes handed out by lookups are always built.
+   */
+  pi: number;
+}
+
+/** A loaded PrebuiltTrie, with where each node's children and entries start. */
+interface LazySource {
+  p: PrebuiltTrie;
+  kidStart: Int32Array;
+  entStart: Int32Array;
+  formText: (ref: number | string) => string;
 }
 
 /** One form, tokenised: folded token keys, case-kept key, and the gap type before each token. */
@@ -301,7 +314,9 @@ export interface PrebuiltTrie {
 }
 
 export class TokenTrie {
-  private root: TrieNode = { key: '', next: null, alt: null, entries: null };
+  private root: TrieNode = { key: '', next: null, alt: null, entries: null, pi: -1 };
+  /** Prebuilt arrays still holding nodes not built yet (`load`). */
+  private lazy: LazySource | null = null;
   private firstBloom = new Uint32Array(1 << (BLOOM_BITS - 5));
   /** Number of entries inserted. */
   size = 0;
@@ -319,6 +334,7 @@ export class TokenTrie {
     const queue: TrieNode[] = [this.root];
     for (let qi = 0; qi < queue.length; qi++) {
       const node = queue[qi];
+      this.build(node);
       out.keys.push(node.key);
       let k = 0;
       if (node.next) {
@@ -344,59 +360,75 @@ export class TokenTrie {
   }
 
   /**
-   * Rebuild a trie from `serialize()` output: one pass creating nodes, Maps and entries (no tokenising,
-   * folding or sorting).
+   * Load a trie from `serialize()` output. Only the root is built here (its children feed the first-token
+   * filter); every other node gets its children Map and entries the first time a lookup reaches it, so
+   * start-up cost does not grow with the glossary and a page builds only the nodes its text visits.
    * @param formText resolves a stored form reference back to its text
    */
   static load(p: PrebuiltTrie, formText: (ref: number | string) => string = (r) => String(r)): TokenTrie {
     const trie = new TokenTrie();
-    const { keys, kids, ents, eTerm, eFlags, eCsKey, eForm } = p;
+    const { keys, kids, ents, eTerm } = p;
     const n = keys.length;
     if (n === 0 || kids.length !== n || ents.length !== n) throw new Error('bad prebuilt trie');
-    const nodes: TrieNode[] = new Array(n);
-    nodes[0] = trie.root;
-    for (let i = 1; i < n; i++) nodes[i] = { key: keys[i], next: null, alt: null, entries: null };
-    const bloom = trie.firstBloom;
-    let nextNode = 1;
+    const kidStart = new Int32Array(n);
+    const entStart = new Int32Array(n);
+    let k = 1;
     let e = 0;
     for (let i = 0; i < n; i++) {
-      const node = nodes[i];
-      const k = kids[i];
-      if (k > 0) {
-        const map = new Map<number, TrieNode>();
-        node.next = map;
-        for (let j = 0; j < k; j++) {
-          const c = nodes[nextNode++];
-          const h = hashString(c.key);
-          const head = map.get(h);
-          if (head) c.alt = head;
-          map.set(h, c);
-          if (i === 0) {
-            const s = bloomSlot(h);
-            bloom[s >>> 5] |= 1 << (s & 31);
-          }
-        }
-      }
-      const m = ents[i];
-      if (m > 0) {
-        const list: TrieEntry[] = new Array(m);
-        for (let j = 0; j < m; j++, e++) {
-          const f = eFlags[e];
-          list[j] = {
-            term: eTerm[e],
-            cs: (f & 1) !== 0,
-            csKey: eCsKey[e],
-            capsOk: (f & 2) !== 0,
-            form: formText(eForm[e]),
-            kind: KINDS[f >>> 2] ?? 'form',
-          };
-        }
-        node.entries = list;
-      }
+      kidStart[i] = k;
+      entStart[i] = e;
+      k += kids[i];
+      e += ents[i];
     }
-    if (nextNode !== n || e !== eTerm.length) throw new Error('bad prebuilt trie');
+    if (k !== n || e !== eTerm.length || p.eFlags.length !== e || p.eCsKey.length !== e || p.eForm.length !== e) {
+      throw new Error('bad prebuilt trie');
+    }
+    trie.lazy = { p, kidStart, entStart, formText };
+    trie.root.pi = 0;
+    trie.build(trie.root);
     trie.size = e;
     return trie;
+  }
+
+  /** Build a loaded node's children (not built themselves) and entries; no-op for built nodes. */
+  private build(node: TrieNode): void {
+    const i = node.pi;
+    if (i < 0) return;
+    node.pi = -1;
+    const { p, kidStart, entStart, formText } = this.lazy!;
+    const k = p.kids[i];
+    if (k > 0) {
+      const map = new Map<number, TrieNode>();
+      node.next = map;
+      const isRoot = node === this.root;
+      for (let c = kidStart[i], end = c + k; c < end; c++) {
+        const child: TrieNode = { key: p.keys[c], next: null, alt: null, entries: null, pi: c };
+        const h = hashString(child.key);
+        const head = map.get(h);
+        if (head) child.alt = head;
+        map.set(h, child);
+        if (isRoot) {
+          const s = bloomSlot(h);
+          this.firstBloom[s >>> 5] |= 1 << (s & 31);
+        }
+      }
+    }
+    const m = p.ents[i];
+    if (m > 0) {
+      const list: TrieEntry[] = new Array(m);
+      for (let j = 0, e = entStart[i]; j < m; j++, e++) {
+        const f = p.eFlags[e];
+        list[j] = {
+          term: p.eTerm[e],
+          cs: (f & 1) !== 0,
+          csKey: p.eCsKey[e],
+          capsOk: (f & 2) !== 0,
+          form: formText(p.eForm[e]),
+          kind: KINDS[f >>> 2] ?? 'form',
+        };
+      }
+      node.entries = list;
+    }
   }
 
   private child(node: TrieNode, key: string, create: boolean): TrieNode | null {
@@ -408,8 +440,9 @@ export class TokenTrie {
     let c = node.next.get(h) ?? null;
     let head = c;
     while (c && c.key !== key) c = c.alt;
+    if (c) this.build(c);
     if (c || !create) return c;
-    c = { key, next: null, alt: head, entries: null };
+    c = { key, next: null, alt: head, entries: null, pi: -1 };
     node.next.set(h, c);
     head = c;
     if (node === this.root) {
@@ -455,7 +488,10 @@ export class TokenTrie {
     if (!node.next) return null;
     let c = node.next.get(tHash[t]) ?? null;
     while (c) {
-      if (cmpKey(text, tStart[t], tEnd[t], c.key, 0) === c.key.length) return c;
+      if (cmpKey(text, tStart[t], tEnd[t], c.key, 0) === c.key.length) {
+        if (c.pi >= 0) this.build(c);
+        return c;
+      }
       c = c.alt;
     }
     return null;
@@ -472,7 +508,10 @@ export class TokenTrie {
     let c = node.next.get(h) ?? null;
     while (c) {
       const k = cmpKey(text, tStart[t], tEnd[t], c.key, 0);
-      if (k >= 0 && cmpKey(text, tStart[t + 1], tEnd[t + 1], c.key, k) === c.key.length) return c;
+      if (k >= 0 && cmpKey(text, tStart[t + 1], tEnd[t + 1], c.key, k) === c.key.length) {
+        if (c.pi >= 0) this.build(c);
+        return c;
+      }
       c = c.alt;
     }
     return null;

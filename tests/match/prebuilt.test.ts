@@ -21,6 +21,8 @@ describe('prebuilt matcher (serializeMatcher → CompiledIndex.prebuilt)', () =>
 
   it('gives identical find() results to a freshly built matcher on every match fixture', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(8);
+    // A matcher nobody has serialized: its trie nodes are built lazily, as the lookups reach them.
+    const loaded = createMatcher({ ...index, prebuilt: JSON.parse(JSON.stringify(snapshot)) });
     let total = 0;
     for (const f of fixtures) {
       const { title, text } = load(f);
@@ -33,6 +35,21 @@ describe('prebuilt matcher (serializeMatcher → CompiledIndex.prebuilt)', () =>
       total += a.length;
     }
     expect(total).toBeGreaterThan(100);
+    // Partly built by now; serializing builds the rest and gives the same snapshot.
+    expect(serializeMatcher(loaded)).toEqual(snapshot);
+  });
+
+  it('adds forms through nodes not built yet, as a freshly built matcher does', () => {
+    const term = index.terms.findIndex((t) => t.id === 'internet-governance-forum');
+    expect(term).toBeGreaterThanOrEqual(0);
+    const form = { text: 'Internet Governence Forum', term, cs: false };
+    const lazy = createMatcher({ ...index, prebuilt: JSON.parse(JSON.stringify(snapshot)) });
+    const built = createMatcher(index);
+    expect(lazy.addForms([form])).toBe(built.addForms([form]));
+    const text = 'At the Internet Governence Forum, the Internet Governance Forum (IGF) met.';
+    expect(lazy.find(text)).toEqual(built.find(text));
+    expect(lazy.find(text).filter((s) => s.term === term).length).toBeGreaterThanOrEqual(2);
+    expect(serializeMatcher(lazy)).toEqual(serializeMatcher(built));
   });
 
   it('keeps guards and incremental page signals working', () => {
