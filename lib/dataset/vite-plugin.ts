@@ -121,7 +121,9 @@ export function indexModuleCode(index: CompiledIndex, withPrebuilt = true): stri
   const full: CompiledIndex = withPrebuilt ? { ...index, prebuilt: serializeMatcher(createMatcher(index)) } : index;
   // No "'" in the JSON (it only occurs inside JSON strings, where \u0027 means the same), so a minifier
   // keeps a plain single-quoted literal (scanned a little faster than the template literal it would pick).
-  const json = JSON.stringify(packIndex(full)).replace(/'/g, '\\u0027');
+  // Non-ASCII as JSON escapes too: one "–" would make the literal's value a two-byte string (V8 scans and
+  // stores it at twice the cost; measured 2.4 vs 1.2 ms to compile this literal in Node).
+  const json = JSON.stringify(packIndex(full)).replace(/['\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const literal = `'${json.replace(/[\\\u2028\u2029]/g, (c) => (c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16)}`))}'`;
   // The default export is built at module load; the content script imports only `loadIndex`, so the
   // default is tree-shaken there and the JSON is parsed when the page is in scope (not in the first task).
@@ -129,7 +131,7 @@ export function indexModuleCode(index: CompiledIndex, withPrebuilt = true): stri
     `${UNPACK_JS}\nconst PACKED = ${literal};\n` +
     `export const DATASET_VERSION = ${JSON.stringify(index.version)};\n` +
     `export function loadIndex() { return unpack(JSON.parse(PACKED)); }\n` +
-    `export default /* @__PURE__ */ unpack(JSON.parse(PACKED));\n`
+    `export default /* @__PURE__ */ unpack(/* @__PURE__ */ JSON.parse(PACKED));\n`
   );
 }
 
