@@ -2,7 +2,8 @@ import { browser } from 'wxt/browser';
 import { DATASET_VERSION, loadIndex } from 'virtual:glens-index';
 import { listenInContent, reportCount } from '@/lib/messaging/bus';
 import type { PageReport } from '@/lib/messaging/protocol';
-import { decideScope, defaultSettings, getSettings, watchSettings, type Settings } from '@/lib/settings';
+import { decideScope, defaultSettings, type Settings } from '@/lib/settings/schema';
+import { readPageSettings, watchSettings } from '@/lib/settings/page';
 import { createMatcher, type Matcher } from '@/lib/match';
 import { globalSlot, removeOrphanedPaint, startAnnotator, type Annotator } from '@/lib/page';
 import { createLifecycle, type Lifecycle } from '@/lib/page/lifecycle';
@@ -149,7 +150,7 @@ export function runAnnotateScript(life: Lifecycle): void {
     // (the next). The script only runs on pages in scope or asked for, so this is rarely wasted.
     const read = await inNextTask(() => {
       if (dead) return null;
-      const r = getSettings();
+      const r = readPageSettings();
       try {
         getIndex();
       } catch {

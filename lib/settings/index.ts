@@ -1,9 +1,20 @@
 import * as v from 'valibot';
-import { storage } from 'wxt/utils/storage';
-import { hostInDomain } from '@/lib/scope/domains';
-import { defaultDomainFor, isValidStoredHost } from './domains';
+import { storage, type WxtStorageItem } from 'wxt/utils/storage';
+import {
+  SETTINGS_STORAGE_KEY,
+  SETTINGS_VERSION,
+  SettingsSchema,
+  coerceSettings,
+  defaultSettings,
+  migrateV1toV2,
+  type CoerceResult,
+  type Settings,
+  type SettingsV1,
+} from './schema';
 
 export * from './domains';
+export * from './schema';
+export * from './page';
 
 /**
  * Settings: one versioned @wxt-dev/storage item (`local:settings`), validated with
@@ -11,73 +22,44 @@ export * from './domains';
  * valid list entries are kept) and a notice is recorded for the popup/options to show.
  */
 
-export type SiteMode = 'always' | 'never';
-export type Density = 'all' | 'first-per-section';
-export type Kinds = 'guided' | 'all';
-export type Theme = 'auto' | 'light' | 'dark';
-
-export interface Settings {
-  /** Pause everywhere: no page is annotated, not even on demand. */
-  paused: boolean;
-  /** Per-site choice; a key covers the domain and its subdomains; the most specific key wins. */
-  siteModes: Record<string, SiteMode>;
-  /** Domains the person added to the default scope (each covers its subdomains). */
-  extraDomains: string[];
-  density: Density;
-  /** 'guided': only terms tied to ISOC guidance; 'all': every glossary term. */
-  kinds: Kinds;
-  theme: Theme;
-}
-
-export const SETTINGS_VERSION = 2;
-export const SETTINGS_KEYS = ['paused', 'siteModes', 'extraDomains', 'density', 'kinds', 'theme'] as const;
-export type SettingsKey = (typeof SETTINGS_KEYS)[number];
-
-/** Defaults (a fresh object each call so nobody mutates the shared one). */
-export function defaultSettings(): Settings {
-  return { paused: false, siteModes: {}, extraDomains: [], density: 'all', kinds: 'all', theme: 'auto' };
-}
-export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze(defaultSettings());
-
-const Host = v.pipe(v.string(), v.check(isValidStoredHost, 'not a valid domain'));
-const KeySchemas = {
-  paused: v.boolean(),
-  siteModes: v.record(Host, v.picklist(['always', 'never'])),
-  extraDomains: v.pipe(v.array(Host), v.maxLength(500)),
-  density: v.picklist(['all', 'first-per-section']),
-  kinds: v.picklist(['guided', 'all']),
-  theme: v.picklist(['auto', 'light', 'dark']),
-} as const;
-
-/** Strict schema for a whole settings object (used by import). */
-export const SettingsSchema = v.strictObject(KeySchemas);
-
-/** Version 1 (before site modes were one map): alwaysOn/neverOn lists. */
-interface SettingsV1 {
-  paused?: unknown;
-  alwaysOn?: unknown;
-  neverOn?: unknown;
-  density?: unknown;
-  kinds?: unknown;
-  theme?: unknown;
-}
-
-/** v1 → v2: alwaysOn/neverOn lists become siteModes; neverOn wins a conflict. */
-export function migrateV1toV2(old: SettingsV1 | null | undefined): Record<string, unknown> {
-  const o = (old && typeof old === 'object' ? old : {}) as SettingsV1;
-  const siteModes: Record<string, unknown> = {};
-  if (Array.isArray(o.alwaysOn)) for (const h of o.alwaysOn) if (typeof h === 'string') siteModes[h] = 'always';
-  if (Array.isArray(o.neverOn)) for (const h of o.neverOn) if (typeof h === 'string') siteModes[h] = 'never';
-  const { alwaysOn: _a, neverOn: _n, ...rest } = o;
-  return { ...rest, siteModes, extraDomains: [] };
+/**
+ * A storage item defined on first use. @wxt-dev/storage starts a versioned item's migration (two storage
+ * reads) the moment it is defined: at module load that would put the storage bindings' set-up and two
+ * round trips into the content script's first task on every page.
+ */
+function lazyItem<T>(define: () => WxtStorageItem<T, Record<string, never>>): WxtStorageItem<T, Record<string, never>> {
+  let item: WxtStorageItem<T, Record<string, never>> | undefined;
+  const real = () => (item ??= define());
+  return {
+    get key() {
+      return real().key;
+    },
+    get defaultValue() {
+      return real().defaultValue;
+    },
+    get fallback() {
+      return real().fallback;
+    },
+    getValue: () => real().getValue(),
+    getMeta: () => real().getMeta(),
+    setValue: (value) => real().setValue(value),
+    setMeta: (props) => real().setMeta(props),
+    removeValue: (opts) => real().removeValue(opts),
+    removeMeta: (props) => real().removeMeta(props),
+    watch: (cb) => real().watch(cb),
+    watchMeta: (cb) => real().watchMeta(cb),
+    migrate: () => real().migrate(),
+  };
 }
 
 /** The storage item. Prefer readSettings()/saveSettings(), which validate. */
-export const settingsItem = storage.defineItem<Record<string, unknown>>('local:settings', {
-  fallback: defaultSettings() as unknown as Record<string, unknown>,
-  version: SETTINGS_VERSION,
-  migrations: { 2: migrateV1toV2 },
-});
+export const settingsItem = /* @__PURE__ */ lazyItem(() =>
+  storage.defineItem<Record<string, unknown>>(`local:${SETTINGS_STORAGE_KEY}`, {
+    fallback: defaultSettings() as unknown as Record<string, unknown>,
+    version: SETTINGS_VERSION,
+    migrations: { 2: migrateV1toV2 },
+  }),
+);
 
 /** The last time stored settings were repaired: which keys, and when. */
 export interface SettingsNotice {
@@ -86,43 +68,7 @@ export interface SettingsNotice {
   /** 'invalid' = a stored value was invalid and reset; 'unavailable' = storage could not be read. */
   cause: 'invalid' | 'unavailable';
 }
-export const settingsNoticeItem = storage.defineItem<SettingsNotice | null>('local:settingsNotice', { fallback: null });
-
-export interface CoerceResult {
-  settings: Settings;
-  /** Keys that were invalid and fell back to their default (or lost invalid entries). */
-  problems: SettingsKey[];
-}
-
-/**
- * Validate any stored value key by key. Invalid keys take their default; lists and maps keep
- * their valid entries. Unknown keys are dropped silently (they may be from a newer version).
- */
-export function coerceSettings(raw: unknown): CoerceResult {
-  const settings = defaultSettings();
-  const problems: SettingsKey[] = [];
-  if (raw === null || raw === undefined) return { settings, problems };
-  if (typeof raw !== 'object' || Array.isArray(raw)) return { settings, problems: [...SETTINGS_KEYS] };
-  const obj = raw as Record<string, unknown>;
-  for (const key of SETTINGS_KEYS) {
-    if (!(key in obj)) continue; // missing key: default, not a problem (new setting)
-    const r = v.safeParse(KeySchemas[key] as v.GenericSchema, obj[key]);
-    if (r.success) {
-      (settings as any)[key] = r.output;
-      continue;
-    }
-    problems.push(key);
-    // Salvage what is valid in collections.
-    if (key === 'extraDomains' && Array.isArray(obj[key])) {
-      settings.extraDomains = [...new Set((obj[key] as unknown[]).filter((d): d is string => typeof d === 'string' && isValidStoredHost(d)))].slice(0, 500);
-    } else if (key === 'siteModes' && obj[key] && typeof obj[key] === 'object' && !Array.isArray(obj[key])) {
-      for (const [h, m] of Object.entries(obj[key] as Record<string, unknown>)) {
-        if (isValidStoredHost(h) && (m === 'always' || m === 'never')) settings.siteModes[h] = m;
-      }
-    }
-  }
-  return { settings, problems };
-}
+export const settingsNoticeItem = /* @__PURE__ */ lazyItem(() => storage.defineItem<SettingsNotice | null>('local:settingsNotice', { fallback: null }));
 
 export interface ReadResult extends CoerceResult {
   /** False when storage could not be read; `settings` are then the defaults. */
@@ -182,14 +128,6 @@ export async function resetSettings(): Promise<Settings> {
   await settingsItem.setValue(d as unknown as Record<string, unknown>);
   await settingsNoticeItem.setValue(null);
   return d;
-}
-
-/**
- * Watch settings (live updates for open tabs); the callback receives validated settings.
- * Returns the unwatch function.
- */
-export function watchSettings(cb: (settings: Settings) => void): () => void {
-  return settingsItem.watch((raw) => cb(coerceSettings(raw).settings));
 }
 
 /** Human sentence for the visible notice. */
@@ -261,48 +199,3 @@ export async function importSettings(text: string): Promise<ImportResult> {
   return r;
 }
 
-/* ---------------------------------------------------------------- scope decision */
-
-export type ScopeWhy = 'paused' | 'never' | 'always' | 'default' | 'extra' | 'outside';
-
-export interface ScopeDecision {
-  /** True when the page should be annotated automatically. */
-  on: boolean;
-  why: ScopeWhy;
-  /** The glens:start reason when on. */
-  reason?: 'default-scope' | 'site-always';
-  /** The domain/site key that decided, e.g. "un.org". */
-  domain?: string;
-  /** One line for the popup, e.g. "On here: default scope (un.org covers its subdomains)". */
-  label: string;
-}
-
-/** The most specific site-mode key covering `host`. */
-export function siteModeFor(host: string, s: Settings): { key: string; mode: SiteMode } | undefined {
-  let best: { key: string; mode: SiteMode } | undefined;
-  for (const [key, mode] of Object.entries(s.siteModes)) {
-    if (hostInDomain(host, key) && (!best || key.length > best.key.length)) best = { key, mode };
-  }
-  return best;
-}
-
-/**
- * Whether a host is annotated automatically, and why. Precedence: paused > the most
- * specific site choice (never/always) > default domains > added domains > off.
- */
-export function decideScope(host: string, s: Settings): ScopeDecision {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  if (s.paused) return { on: false, why: 'paused', label: 'Paused everywhere — nothing is annotated until you resume.' };
-  const site = siteModeFor(h, s);
-  if (site?.mode === 'never') {
-    return { on: false, why: 'never', domain: site.key, label: `Off here: you chose Never on ${site.key}${site.key === h ? '' : ' (covers its subdomains)'}.` };
-  }
-  if (site?.mode === 'always') {
-    return { on: true, why: 'always', reason: 'site-always', domain: site.key, label: `On here: you chose Always on ${site.key} (covers its subdomains).` };
-  }
-  const def = defaultDomainFor(h);
-  if (def) return { on: true, why: 'default', reason: 'default-scope', domain: def, label: `On here: default scope (${def} covers its subdomains).` };
-  const extra = s.extraDomains.find((d) => hostInDomain(h, d));
-  if (extra) return { on: true, why: 'extra', reason: 'default-scope', domain: extra, label: `On here: your added domain ${extra} (covers its subdomains).` };
-  return { on: false, why: 'outside', label: 'Off here: this site is not in the default scope. Annotate it on demand, or choose Always on this site.' };
-}

@@ -9,6 +9,7 @@ import {
   importSettings,
   migrateV1toV2,
   parseSettingsFile,
+  readPageSettings,
   readSettings,
   resetSettings,
   saveSettings,
@@ -66,6 +67,42 @@ describe('reading settings', () => {
     expect(r.settings).toEqual(defaultSettings());
     expect(describeNotice({ keys: [], cause: 'unavailable' })).toMatch(/unavailable/);
     spy.mockRestore();
+  });
+});
+
+describe("the content script's read (readPageSettings)", () => {
+  it('reads the value and its version in one storage call', async () => {
+    await fakeBrowser.storage.local.set({ settings: { ...defaultSettings(), theme: 'dark' }, settings$: { v: 2 } });
+    const spy = vi.spyOn(fakeBrowser.storage.local, 'get');
+    expect(await readPageSettings()).toEqual({ ...defaultSettings(), theme: 'dark' });
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
+  });
+
+  it('gives the defaults when nothing is stored or storage throws', async () => {
+    expect(await readPageSettings()).toEqual(defaultSettings());
+    const spy = vi.spyOn(fakeBrowser.storage.local, 'get').mockRejectedValue(new Error('storage is unavailable'));
+    expect(await readPageSettings()).toEqual(defaultSettings());
+    spy.mockRestore();
+  });
+
+  it('reads a version-1 value as migrated, without writing', async () => {
+    const v1 = { paused: false, alwaysOn: ['example.org'], neverOn: ['news.example.com'], density: 'all', kinds: 'guided', theme: 'auto' };
+    await fakeBrowser.storage.local.set({ settings: v1 });
+    const s = await readPageSettings();
+    expect(s.siteModes).toEqual({ 'example.org': 'always', 'news.example.com': 'never' });
+    expect(s.kinds).toBe('guided');
+    expect((await fakeBrowser.storage.local.get('settings')).settings).toEqual(v1);
+  });
+
+  it('reads invalid keys as their defaults and leaves the repair to readSettings (no write from a page)', async () => {
+    const stored = { ...defaultSettings(), density: 'sometimes', paused: true };
+    await fakeBrowser.storage.local.set({ settings: stored, settings$: { v: 2 } });
+    expect(await readPageSettings()).toEqual({ ...defaultSettings(), paused: true });
+    expect((await fakeBrowser.storage.local.get('settings')).settings).toEqual(stored);
+    // The background's or popup's next read repairs it and records the notice.
+    expect((await readSettings()).problems).toEqual(['density']);
+    expect((await settingsNoticeItem.getValue())?.keys).toEqual(['density']);
   });
 });
 
