@@ -18,9 +18,9 @@ import type { CompiledIndex } from '@/lib/dataset/types';
  * on every start, which would tell any page the reader runs this extension (lib/page/lifecycle.ts).
  *
  * Start-up is spread over several short tasks, so no single task of the page is long: the first one
- * (this script's evaluation) only registers the message listener; the next asks for the settings and
- * parses the dataset, the one after loads the matcher, and once the settings have arrived, a page in
- * scope gets its annotator and first slice in a task of their own. A per-window Symbol slot guards
+ * (this script's evaluation) only registers the message listener; the next asks for the settings,
+ * parses the dataset and loads the matcher, and once the settings have arrived, a page in scope gets its
+ * annotator and first slice in a task of their own. A per-window Symbol slot guards
  * against double starts; everything is undone when the extension is reloaded or updated.
  */
 export default defineUnlistedScript(() => {
@@ -146,23 +146,18 @@ export function runAnnotateScript(life: Lifecycle): void {
   // Settings are read in the next task (the first storage call sets up the browser's bindings: not
   // in the task that evaluated this script); the annotator starts in the task after they arrive.
   starting = (async () => {
-    // While the settings round trip is in flight: parse the dataset (this task) and load the matcher
-    // (the next). The script only runs on pages in scope or asked for, so this is rarely wasted.
+    // While the settings round trip is in flight: parse the dataset and load the matcher (one task: one
+    // wait fewer behind the page's own tasks). The script only runs on pages in scope or asked for, so
+    // this is rarely wasted.
     const read = await inNextTask(() => {
       if (dead) return null;
       const r = readPageSettings();
       try {
-        getIndex();
+        getMatcher(); // parses the dataset too; the prebuilt trie loads lazily, so this task stays short
       } catch {
-        index = null; // startNow() retries (and reports)
+        index = null; // startNow() retries (and reports) if it really cannot be built
+        matcher = null;
       }
-      setTimeout(() => {
-        try {
-          if (!dead) getMatcher();
-        } catch {
-          matcher = null; // startNow() retries (and reports) if it really cannot be built
-        }
-      }, 0);
       return { r }; // boxed: not adopted by the task's promise
     });
     if (!read || dead) return;
