@@ -107,7 +107,7 @@ export function runAnnotateScript(life: Lifecycle): void {
       settings: annotatorSettings(settings),
       reason,
       getCardData: (termId) => browser.runtime.sendMessage({ type: 'glens:cardData', termId }) as Promise<any>,
-      onChange: (r) => void reportCount(r.terms.length),
+      onChange: (c) => void reportCount(c.terms),
     });
   };
 

@@ -55,6 +55,13 @@ export interface PageMatcher {
   addForms?(forms: Iterable<CompiledForm>): number;
 }
 
+/** What the badge needs when the page's terms change (cheap: no report is built). */
+export interface ChangeSummary {
+  /** Distinct terms on the page. */
+  terms: number;
+  state: PageReport['state'];
+}
+
 export interface StartOptions {
   index: CompiledIndex;
   /** Matcher over `index` (default: createMatcher(index)). */
@@ -65,7 +72,7 @@ export interface StartOptions {
   getCardData?: (termId: string) => Promise<CardData | null>;
   reason?: PageReport['reason'];
   /** Called (debounced) when the set of terms on the page changes: for the badge. */
-  onChange?: (report: PageReport) => void;
+  onChange?: (summary: ChangeSummary) => void;
   /** Slice budget in ms (≤ 10). */
   budgetMs?: number;
   /** Use the DOM-wrapping fallback even when the Highlight API exists (tests). */
@@ -363,6 +370,9 @@ export function startAnnotator(opts: StartOptions): Annotator {
   };
 
   // ---- occurrences
+  /** Occurrences per term and distinct terms, kept current (the badge reads them, not a report). */
+  const termOccs = new Int32Array(index.terms.length);
+  let distinctTerms = 0;
   /** The occurrence list of a segment, registering the segment on its first occurrence. */
   const occListOf = (seg: Segment): Occ[] => {
     let list = segOccs.get(seg);
@@ -408,6 +418,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
       handle: null,
     };
     list.push(o);
+    if (termOccs[term]++ === 0) distinctTerms++;
     if (i0 === i1) hit.add(a, ao, bo, o);
     else for (let i = i0; i <= i1; i++) hit.add(nodes[i], i === i0 ? ao : 0, i === i1 ? bo : nodes[i].data.length, o);
     paintProvisional(o);
@@ -418,6 +429,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
     if (list) {
       for (const o of list) {
         unpaint(o);
+        if (--termOccs[o.term] === 0) distinctTerms--;
         const i0 = seg.nodes.indexOf(o.range.startContainer);
         const i1 = seg.nodes.indexOf(o.range.endContainer);
         for (let i = i0; i <= i1 && i >= 0; i++) hit.remove(seg.nodes[i], o);
@@ -861,10 +873,10 @@ export function startAnnotator(opts: StartOptions): Annotator {
     changeTimer = setTimeout(() => {
       changeTimer = null;
       if (stopped) return;
-      const r = report();
-      if (r.terms.length !== lastDistinct || r.state === 'done') {
-        lastDistinct = r.terms.length;
-        opts.onChange?.(r);
+      const st = stopped ? 'off' : state;
+      if (distinctTerms !== lastDistinct || st === 'done') {
+        lastDistinct = distinctTerms;
+        opts.onChange?.({ terms: distinctTerms, state: st });
       }
     }, 50);
   };

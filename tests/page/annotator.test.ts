@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { globalSlot, startAnnotator, type Annotator } from '@/lib/page';
 import { HL_FOCUS, HL_GUIDED, HL_TERM, HOST_TAG } from '@/lib/page/constants';
 import { PageReportSchema } from '@/lib/messaging/protocol';
@@ -124,6 +124,24 @@ describe('annotator (Highlight API)', () => {
     await a.whenDone();
     expect(a.report().terms.find((t) => t.id === 'igf')!.count).toBe(2);
     for (const o of a.debug.occurrences()) expect(o.range.startContainer.isConnected).toBe(true);
+  });
+
+  it('tells the badge the number of distinct terms (kept current, no report built) as content comes and goes', async () => {
+    setBody(PAGE);
+    const seen: { terms: number; state: string }[] = [];
+    const a = start({ onChange: (c) => seen.push(c) });
+    await a.whenDone();
+    await vi.waitFor(() => expect(seen.at(-1)).toEqual({ terms: a.report().terms.length, state: 'done' }));
+    const before = a.report().terms.length;
+    expect(before).toBeGreaterThanOrEqual(3);
+    // Remove every paragraph but the last ("IGF and multi-stakeholder and IGF."): fewer distinct terms.
+    const ps = document.querySelectorAll('p');
+    for (let i = 0; i < ps.length - 1; i++) ps[i].remove();
+    a.flushMutations();
+    await a.whenDone();
+    const after = a.report().terms.length;
+    expect(after).toBeLessThan(before);
+    await vi.waitFor(() => expect(seen.at(-1)?.terms).toBe(after));
   });
 
   it('keyboard navigation focuses a term, opens the card with focus in it, Esc returns focus', async () => {
