@@ -63,6 +63,12 @@ export interface RunOptions {
   onDone?: () => void;
   /** Budget of the first slice, which runs at once in the caller's task (default: budgetMs). */
   firstBudgetMs?: number;
+  /**
+   * With `firstMaxMs`: the first slice goes on past `firstBudgetMs`, up to `firstMaxMs` (≤ 10), until
+   * this returns true (e.g. "something is painted", so the first highlights make the page's next frame).
+   */
+  firstDone?: () => boolean;
+  firstMaxMs?: number;
 }
 
 /**
@@ -75,6 +81,7 @@ export function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<v
   const stats = opts.stats ?? newStats();
   const cancelled = opts.cancelled ?? (() => false);
   let limit = Math.min(opts.firstBudgetMs ?? budget, budget);
+  let extend = opts.firstDone ? Math.min(opts.firstMaxMs ?? 0, 10) : 0;
   return new Promise<void>((resolve, reject) => {
     const slice = () => {
       try {
@@ -85,8 +92,9 @@ export function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<v
           do {
             more = step();
             t = now();
-          } while (more && t - t0 < limit && !cancelled());
+          } while (more && (t - t0 < limit || (t - t0 < extend && !opts.firstDone!())) && !cancelled());
           limit = budget;
+          extend = 0;
           const d = t - t0;
           stats.slices++;
           stats.busyMs += d;

@@ -64,6 +64,42 @@ describe('scheduler', () => {
     expect(done).toBe(1);
   });
 
+  it('extends only the first slice, up to firstMaxMs, until firstDone()', async () => {
+    const run = async (paintAt: number) => {
+      let clock = 0;
+      let steps = 0;
+      const stats = newStats();
+      const slices: number[] = [];
+      let last = 0;
+      await runSliced(
+        () => {
+          clock += 1;
+          steps++;
+          return steps < 40;
+        },
+        {
+          budgetMs: 6,
+          firstBudgetMs: 3,
+          firstMaxMs: 8,
+          firstDone: () => steps >= paintAt,
+          stats,
+          now: () => clock,
+          schedule: (fn) => {
+            slices.push(steps - last);
+            last = steps;
+            setTimeout(fn, 0);
+          },
+        },
+      );
+      return slices;
+    };
+    expect((await run(1))[0]).toBe(3); // painted at once: the usual 3 ms first slice
+    expect((await run(5))[0]).toBe(5); // goes on until something is painted
+    const never = await run(1000);
+    expect(never[0]).toBe(8); // capped at firstMaxMs
+    expect(never[1]).toBe(6); // later slices keep the normal budget
+  });
+
   it('does not call onDone when cancelled', async () => {
     let done = 0;
     let n = 0;
