@@ -8,6 +8,12 @@ import { noPreactInnerHtml } from './scripts/vite/no-preact-innerhtml';
 // are granted at install there, as in Chrome MV3.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
+  hooks: {
+    // public/screenshots/ holds the README's pictures: not part of the extension (160 kB saved).
+    'build:publicAssets': (_wxt, files) => {
+      for (let i = files.length - 1; i >= 0; i--) if (files[i].relativeDest.startsWith('screenshots/')) files.splice(i, 1);
+    },
+  },
   vite: () => ({
     plugins: [preact(), glensDataset(), noPreactInnerHtml()],
     // ASCII-only bundles: a single non-Latin-1 character ("–" in a comment-free string) makes V8 hold and
