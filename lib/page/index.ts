@@ -877,10 +877,9 @@ export function startAnnotator(opts: StartOptions): Annotator {
     changeTimer = setTimeout(() => {
       changeTimer = null;
       if (stopped) return;
-      const st = stopped ? 'off' : state;
-      if (distinctTerms !== lastDistinct || st === 'done') {
+      if (distinctTerms !== lastDistinct || state === 'done') {
         lastDistinct = distinctTerms;
-        opts.onChange?.({ terms: distinctTerms, state: st });
+        opts.onChange?.({ terms: distinctTerms, state });
       }
     }, 50);
   };
