@@ -7,7 +7,7 @@
  * Pages are served from loopback at http://www.intgovforum.org:PORT/ (inside the default scope, via
  * --host-resolver-rules) so the content script starts by itself. See trace.ts for how script time is
  * attributed to the extension and inpage.ts for the floor. Numbers are medians over --runs runs, each
- * run in a freshly launched browser.
+ * run in a freshly launched browser, given 2 s to settle after launch.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -87,6 +87,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const LAUNCH_SETTLE_MS = 2000;
 const median = (xs: number[]): number => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (!s.length) return NaN;
@@ -139,6 +140,10 @@ async function getReport(b: ChromiumWithExtension, url: string): Promise<any> {
 /** One measured load of `path` with the extension (plus a control load without it for heap/elements). */
 async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path: string, forms: string[]): Promise<RunResult> {
   const ctx = b.context;
+  // The browser was launched a moment ago: let its own start-up (extension service worker, component
+  // set-up) settle first, or the first page of a small size competes with it for the 2 cores (a small
+  // page's control load is over quickly, so its measured load came ~1 s after launch).
+  await sleep(LAUNCH_SETTLE_MS);
   // Control: the same page on a host outside the scope, so the content script does not run.
   const control = await ctx.newPage();
   await control.goto(`http://127.0.0.1:${srv.port}${path}`, { waitUntil: 'load', timeout: 180_000 });
@@ -584,6 +589,7 @@ async function main() {
           extScript: 'Σ wall durations of outermost main-thread script events (EvaluateScript, FunctionCall, RunMicrotasks, TimerFire, …) attributed to chrome-extension://ID/ by URL or by ≥50% of their JS CPU samples',
           floor: 'bare TreeWalker(SHOW_TEXT) reading .data + one literal-alternation RegExp (escaped, longest first, Unicode boundaries) over the lower-cased joined text; median of 5 in the same page, under the same tracing (floorUntracedMs: without tracing)',
           longestTask: 'longest top-level RunTask containing an extension script event',
+          launch: `each page and run in a freshly launched browser, measured after ${LAUNCH_SETTLE_MS} ms for the launch to settle`,
           firstRange: 'first extension script event → first rAF in which CSS.highlights glens-* hold a range (console.timeStamp marker)',
           sliceMax: 'longestAfterEvalMs / longestAfterEvalCpuMs: longest outermost extension script event other than EvaluateScript, wall and thread time, max over runs',
           heap: 'JSHeapUsedSize after HeapProfiler.collectGarbage, extension page minus the same page on 127.0.0.1 (no extension)',
