@@ -187,171 +187,178 @@ export function OptionsApp({ requestSite }: OptionsProps) {
       <p class="gl-status gl-status-banner" role="status" aria-live="polite">
         {status}
       </p>
-      <main>
-        <section aria-labelledby="o-where">
-          <h2 id="o-where">Where it runs</h2>
-          <p>
-            <strong>A domain covers all of its subdomains:</strong> un.org covers www.un.org and press.un.org. On any
-            other site nothing happens until you choose “Annotate this page” in the toolbar popup, or “Always on this
-            site”.
-          </p>
-          <label class="gl-check">
-            <input type="checkbox" checked={s.paused} onChange={(e) => save({ paused: (e.currentTarget as HTMLInputElement).checked }, (e.currentTarget as HTMLInputElement).checked ? 'Paused everywhere.' : 'Resumed.')} />
-            Pause everywhere
-          </label>
-
-          <h3>On by default</h3>
-          <ul class="gl-domain-list gl-columns" aria-label="Default domains">
-            {DEFAULT_DOMAINS.map((d) => (
-              <li key={d}>{d}</li>
-            ))}
-          </ul>
-
-          <h3>Domains you added</h3>
-          {s.extraDomains.length ? (
-            <ul class="gl-domain-list">
-              {s.extraDomains.map((d) => (
-                <li key={d} class="gl-row">
-                  <span>{d}</span>
-                  <button
-                    type="button"
-                    class="gl-button gl-small"
-                    aria-label={`Remove ${d}`}
-                    onClick={() => save((x) => ({ ...x, extraDomains: x.extraDomains.filter((y) => y !== d) }), `Removed ${d}.`)}
-                  >
-                    Remove
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p class="gl-muted">None yet.</p>
-          )}
-          <DomainForm id="o-add-domain" label="Add a domain to the default scope" submitLabel="Add domain" onAdd={addDomain} />
-
-          <h3>Site choices</h3>
-          {sites.length ? (
-            <ul class="gl-domain-list">
-              {sites.map(([d, m]) => (
-                <li key={d} class="gl-row">
-                  <span>
-                    {m === 'always' ? 'Always on' : 'Never on'} <strong>{d}</strong>
-                  </span>
-                  <button
-                    type="button"
-                    class="gl-button gl-small"
-                    aria-label={`Remove the choice for ${d}`}
-                    onClick={() =>
-                      save((x) => {
-                        const siteModes = { ...x.siteModes };
-                        delete siteModes[d];
-                        return { ...x, siteModes };
-                      }, `${d} follows the default scope again.`)
-                    }
-                  >
-                    Remove
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p class="gl-muted">None yet. Use the toolbar popup on a page, or add one here.</p>
-          )}
-          <DomainForm
-            id="o-add-site"
-            label="Add a site choice"
-            submitLabel="Add choice"
-            onAdd={addSite}
-            extra={
-              <select aria-label="Choice for this site" class="gl-select" value={mode} onChange={(e) => setMode((e.currentTarget as HTMLSelectElement).value as SiteMode)}>
-                <option value="always">Always on</option>
-                <option value="never">Never on</option>
-              </select>
-            }
-          />
-        </section>
-
-        <section aria-labelledby="o-paint">
-          <h2 id="o-paint">What it marks</h2>
-          <RadioGroup
-            legend="How many occurrences"
-            name="density"
-            value={s.density}
-            choices={[
-              ['all', 'Every occurrence'],
-              ['first-per-section', 'First occurrence in each section', 'quieter on long documents'],
-            ]}
-            onChange={(density) => save({ density }, 'Saved: density.')}
-          />
-          <RadioGroup
-            legend="Which terms"
-            name="kinds"
-            value={s.kinds}
-            choices={[
-              ['all', 'All glossary terms'],
-              ['guided', 'Only terms tied to ISOC principles and recommendations'],
-            ]}
-            onChange={(kinds) => save({ kinds }, 'Saved: which terms.')}
-          />
-          <RadioGroup
-            legend="Theme of the popup, side panel and settings"
-            name="theme"
-            value={s.theme}
-            choices={[
-              ['auto', 'Follow the system'],
-              ['light', 'Light'],
-              ['dark', 'Dark'],
-            ]}
-            onChange={(theme) => save({ theme }, 'Saved: theme.')}
-          />
-        </section>
-
-        <section aria-labelledby="o-backup">
-          <h2 id="o-backup">Back up and restore</h2>
-          <div class="gl-row">
-            <button
-              type="button"
-              class="gl-button"
-              onClick={() => {
-                downloadText(exportSettings(s), 'governance-lens-settings.json', 'application/json');
-                setStatus('Settings exported as governance-lens-settings.json.');
-              }}
-            >
-              Export settings
-            </button>
-            <label class="gl-button gl-file">
-              Import settings…
-              <input ref={fileRef} type="file" accept="application/json,.json" class="gl-visually-hidden" onChange={onImport} />
+      {/* The form shows stored values only: until they are read it would show (and let a person act on) the defaults. */}
+      {!prefs.loaded ? (
+        <main aria-busy="true">
+          <p>Loading settings…</p>
+        </main>
+      ) : (
+        <main>
+          <section aria-labelledby="o-where">
+            <h2 id="o-where">Where it runs</h2>
+            <p>
+              <strong>A domain covers all of its subdomains:</strong> un.org covers www.un.org and press.un.org. On any
+              other site nothing happens until you choose “Annotate this page” in the toolbar popup, or “Always on this
+              site”.
+            </p>
+            <label class="gl-check">
+              <input type="checkbox" checked={s.paused} onChange={(e) => save({ paused: (e.currentTarget as HTMLInputElement).checked }, (e.currentTarget as HTMLInputElement).checked ? 'Paused everywhere.' : 'Resumed.')} />
+              Pause everywhere
             </label>
-          </div>
-          <p class="gl-hint">An imported file is checked first; a file with any invalid setting changes nothing.</p>
-          {confirmReset ? (
-            <div class="gl-row" role="group" aria-label="Confirm reset">
-              <span>Reset every setting to its default?</span>
+
+            <h3>On by default</h3>
+            <ul class="gl-domain-list gl-columns" aria-label="Default domains">
+              {DEFAULT_DOMAINS.map((d) => (
+                <li key={d}>{d}</li>
+              ))}
+            </ul>
+
+            <h3>Domains you added</h3>
+            {s.extraDomains.length ? (
+              <ul class="gl-domain-list">
+                {s.extraDomains.map((d) => (
+                  <li key={d} class="gl-row">
+                    <span>{d}</span>
+                    <button
+                      type="button"
+                      class="gl-button gl-small"
+                      aria-label={`Remove ${d}`}
+                      onClick={() => save((x) => ({ ...x, extraDomains: x.extraDomains.filter((y) => y !== d) }), `Removed ${d}.`)}
+                    >
+                      Remove
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p class="gl-muted">None yet.</p>
+            )}
+            <DomainForm id="o-add-domain" label="Add a domain to the default scope" submitLabel="Add domain" onAdd={addDomain} />
+
+            <h3>Site choices</h3>
+            {sites.length ? (
+              <ul class="gl-domain-list">
+                {sites.map(([d, m]) => (
+                  <li key={d} class="gl-row">
+                    <span>
+                      {m === 'always' ? 'Always on' : 'Never on'} <strong>{d}</strong>
+                    </span>
+                    <button
+                      type="button"
+                      class="gl-button gl-small"
+                      aria-label={`Remove the choice for ${d}`}
+                      onClick={() =>
+                        save((x) => {
+                          const siteModes = { ...x.siteModes };
+                          delete siteModes[d];
+                          return { ...x, siteModes };
+                        }, `${d} follows the default scope again.`)
+                      }
+                    >
+                      Remove
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p class="gl-muted">None yet. Use the toolbar popup on a page, or add one here.</p>
+            )}
+            <DomainForm
+              id="o-add-site"
+              label="Add a site choice"
+              submitLabel="Add choice"
+              onAdd={addSite}
+              extra={
+                <select aria-label="Choice for this site" class="gl-select" value={mode} onChange={(e) => setMode((e.currentTarget as HTMLSelectElement).value as SiteMode)}>
+                  <option value="always">Always on</option>
+                  <option value="never">Never on</option>
+                </select>
+              }
+            />
+          </section>
+
+          <section aria-labelledby="o-paint">
+            <h2 id="o-paint">What it marks</h2>
+            <RadioGroup
+              legend="How many occurrences"
+              name="density"
+              value={s.density}
+              choices={[
+                ['all', 'Every occurrence'],
+                ['first-per-section', 'First occurrence in each section', 'quieter on long documents'],
+              ]}
+              onChange={(density) => save({ density }, 'Saved: density.')}
+            />
+            <RadioGroup
+              legend="Which terms"
+              name="kinds"
+              value={s.kinds}
+              choices={[
+                ['all', 'All glossary terms'],
+                ['guided', 'Only terms tied to ISOC principles and recommendations'],
+              ]}
+              onChange={(kinds) => save({ kinds }, 'Saved: which terms.')}
+            />
+            <RadioGroup
+              legend="Theme of the popup, side panel and settings"
+              name="theme"
+              value={s.theme}
+              choices={[
+                ['auto', 'Follow the system'],
+                ['light', 'Light'],
+                ['dark', 'Dark'],
+              ]}
+              onChange={(theme) => save({ theme }, 'Saved: theme.')}
+            />
+          </section>
+
+          <section aria-labelledby="o-backup">
+            <h2 id="o-backup">Back up and restore</h2>
+            <div class="gl-row">
               <button
                 type="button"
-                class="gl-button gl-danger"
-                onClick={async () => {
-                  await resetSettings();
-                  prefs.dismissNotice();
-                  setConfirmReset(false);
-                  setStatus('All settings were reset to their defaults.');
+                class="gl-button"
+                onClick={() => {
+                  downloadText(exportSettings(s), 'governance-lens-settings.json', 'application/json');
+                  setStatus('Settings exported as governance-lens-settings.json.');
                 }}
               >
-                Yes, reset
+                Export settings
               </button>
-              <button type="button" class="gl-button" onClick={() => setConfirmReset(false)}>
-                Cancel
-              </button>
+              <label class="gl-button gl-file">
+                Import settings…
+                <input ref={fileRef} type="file" accept="application/json,.json" class="gl-visually-hidden" onChange={onImport} />
+              </label>
             </div>
-          ) : (
-            <button type="button" class="gl-button" onClick={() => setConfirmReset(true)}>
-              Reset to defaults…
-            </button>
-          )}
-        </section>
-        <p class="gl-muted">Governance Lens works offline and sends nothing: no analytics, no network requests.</p>
-      </main>
+            <p class="gl-hint">An imported file is checked first; a file with any invalid setting changes nothing.</p>
+            {confirmReset ? (
+              <div class="gl-row" role="group" aria-label="Confirm reset">
+                <span>Reset every setting to its default?</span>
+                <button
+                  type="button"
+                  class="gl-button gl-danger"
+                  onClick={async () => {
+                    await resetSettings();
+                    prefs.dismissNotice();
+                    setConfirmReset(false);
+                    setStatus('All settings were reset to their defaults.');
+                  }}
+                >
+                  Yes, reset
+                </button>
+                <button type="button" class="gl-button" onClick={() => setConfirmReset(false)}>
+                  Cancel
+                </button>
+              </div>
+            ) : (
+              <button type="button" class="gl-button" onClick={() => setConfirmReset(true)}>
+                Reset to defaults…
+              </button>
+            )}
+          </section>
+          <p class="gl-muted">Governance Lens works offline and sends nothing: no analytics, no network requests.</p>
+        </main>
+      )}
     </div>
   );
 }

@@ -95,7 +95,11 @@ describe.each(BROWSERS)('popup, side panel and options in %s', (browser) => {
     await popup.press('Enter');
     const heading = await popup.waitFor(() => document.querySelector('h2#gl-detail-h')?.textContent ?? '', undefined, { what: 'the detail view' });
     expect(chosen).toContain(heading.replace(/\s+/g, ' ').trim().slice(0, 20));
-    expect(await popup.evaluate(() => document.activeElement?.id)).toBe('gl-detail-h');
+    // Focus moves to the heading in an effect after the detail view renders: wait for it (it must land).
+    const focused = await popup
+      .waitFor(() => (document.activeElement?.id === 'gl-detail-h' ? 'gl-detail-h' : ''), undefined, { what: 'focus on the detail heading' })
+      .catch(() => popup.evaluate(() => document.activeElement?.id ?? ''));
+    expect(focused).toBe('gl-detail-h');
     expect(await axeViolations(popup)).toEqual([]);
     await popup.close();
   });

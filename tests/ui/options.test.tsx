@@ -8,15 +8,17 @@ import { OptionsApp } from '@/lib/ui/OptionsApp';
 beforeEach(() => fakeBrowser.reset());
 afterEach(cleanup);
 
-function renderOptions(granted = true) {
+/** Render and wait for the form (it appears once the stored settings are read). */
+async function renderOptions(granted = true) {
   const requestSite = vi.fn(async () => granted);
   render(<OptionsApp requestSite={requestSite} />);
+  await screen.findByText('A domain covers all of its subdomains:');
   return requestSite;
 }
 
 describe('options page', () => {
-  it('explains the subdomain rule and lists the default domains', () => {
-    renderOptions();
+  it('explains the subdomain rule and lists the default domains', async () => {
+    await renderOptions();
     expect(screen.getByText('A domain covers all of its subdomains:')).toBeTruthy();
     const list = screen.getByRole('list', { name: 'Default domains' });
     expect(list.textContent).toContain('un.org');
@@ -29,7 +31,7 @@ describe('options page', () => {
     ['*.un.org', /Wildcards are not needed/],
     ['un.org', /already covered by the default list/],
   ])('shows a clear error for %j and saves nothing', async (input, error) => {
-    const requestSite = renderOptions();
+    const requestSite = await renderOptions();
     const box = screen.getByRole('textbox', { name: 'Add a domain to the default scope' });
     fireEvent.input(box, { target: { value: input } });
     fireEvent.click(screen.getByRole('button', { name: 'Add domain' }));
@@ -42,7 +44,7 @@ describe('options page', () => {
   });
 
   it('adds a valid domain after the permission is granted', async () => {
-    const requestSite = renderOptions();
+    const requestSite = await renderOptions();
     fireEvent.input(screen.getByRole('textbox', { name: 'Add a domain to the default scope' }), { target: { value: 'Example.org' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add domain' }));
     await waitFor(async () => expect((await readSettings()).settings.extraDomains).toEqual(['example.org']));
@@ -51,7 +53,7 @@ describe('options page', () => {
   });
 
   it('changes density, kinds and theme live', async () => {
-    renderOptions();
+    await renderOptions();
     fireEvent.click(screen.getByRole('radio', { name: /First occurrence in each section/ }));
     fireEvent.click(screen.getByRole('radio', { name: /Only terms tied to ISOC/ }));
     fireEvent.click(screen.getByRole('radio', { name: 'Dark' }));
@@ -59,15 +61,24 @@ describe('options page', () => {
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
   });
 
+  it('shows the form only with the stored values (never the defaults first)', async () => {
+    await saveSettings({ density: 'first-per-section' });
+    render(<OptionsApp requestSite={vi.fn(async () => true)} />);
+    expect(screen.getByText('Loading settings…')).toBeTruthy();
+    expect(screen.queryByRole('radio', { name: /First occurrence in each section/ })).toBeNull();
+    const radio = (await screen.findByRole('radio', { name: /First occurrence in each section/ })) as HTMLInputElement;
+    expect(radio.checked).toBe(true);
+  });
+
   it('reflects a change made elsewhere (live)', async () => {
-    renderOptions();
+    await renderOptions();
     await saveSettings({ paused: true });
     await waitFor(() => expect((screen.getByRole('checkbox', { name: 'Pause everywhere' }) as HTMLInputElement).checked).toBe(true));
   });
 
   it('rejects a bad settings file without changing anything and says why', async () => {
     await saveSettings({ theme: 'light' });
-    renderOptions();
+    await renderOptions();
     const input = screen.getByLabelText('Import settings…') as HTMLInputElement;
     const file = new File([JSON.stringify({ format: 'governance-lens-settings', version: 2, settings: { density: 'lots' } })], 'bad.json', {
       type: 'application/json',
@@ -80,7 +91,7 @@ describe('options page', () => {
 
   it('resets to defaults after confirmation', async () => {
     await saveSettings({ theme: 'dark', extraDomains: ['example.org'] });
-    renderOptions();
+    await renderOptions();
     fireEvent.click(screen.getByRole('button', { name: 'Reset to defaults…' }));
     fireEvent.click(screen.getByRole('button', { name: 'Yes, reset' }));
     await screen.findByText('All settings were reset to their defaults.');
@@ -89,7 +100,7 @@ describe('options page', () => {
 
   it('shows the notice for a corrupted stored value', async () => {
     await fakeBrowser.storage.local.set({ settings: { density: 42, kinds: 'guided' }, settings$: { v: 2 } });
-    renderOptions();
+    await renderOptions();
     await screen.findByText('A stored setting was invalid and has been reset: density.');
     expect((await readSettings()).settings.kinds).toBe('guided');
   });
