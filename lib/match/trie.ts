@@ -411,17 +411,9 @@ export class TokenTrie {
     if (k > 0) {
       const map = new Map<number, TrieNode>();
       node.next = map;
-      const isRoot = node === this.root;
       for (let c = kidStart[i], end = c + k; c < end; c++) {
         const child: TrieNode = { key: p.keys[c], next: null, alt: null, entries: null, pi: c };
-        const h = hashString(child.key);
-        const head = map.get(h);
-        if (head) child.alt = head;
-        map.set(h, child);
-        if (isRoot) {
-          const s = bloomSlot(h);
-          this.firstBloom[s >>> 5] |= 1 << (s & 31);
-        }
+        this.link(node, map, child, hashString(child.key));
       }
     }
     const m = p.ents[i];
@@ -449,18 +441,22 @@ export class TokenTrie {
       node.next = new Map();
     }
     let c = node.next.get(h) ?? null;
-    let head = c;
     while (c && c.key !== key) c = c.alt;
     if (c) this.build(c);
     if (c || !create) return c;
-    c = { key, next: null, alt: head, entries: null, pi: -1 };
-    node.next.set(h, c);
-    head = c;
-    if (node === this.root) {
+    c = { key, next: null, alt: null, entries: null, pi: -1 };
+    this.link(node, node.next, c, h);
+    return c;
+  }
+
+  /** Add `child` (key hash `h`) to `parent`'s children map: heads its collision chain, feeds the root filter. */
+  private link(parent: TrieNode, map: Map<number, TrieNode>, child: TrieNode, h: number): void {
+    child.alt = map.get(h) ?? null;
+    map.set(h, child);
+    if (parent === this.root) {
       const s = bloomSlot(h);
       this.firstBloom[s >>> 5] |= 1 << (s & 31);
     }
-    return c;
   }
 
   /** Node for a token key sequence, or null. */
