@@ -1,6 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { CONTENT_SCRIPT_FILE, defaultMatchPatterns } from './lib/scope/domains';
+import { CONTENT_SCRIPT_FILE, defaultMatchPatterns, SHEET_SCRIPT_FILE } from './lib/scope/domains';
 import { glensDataset } from './lib/dataset/vite-plugin';
 import { noPreactInnerHtml } from './scripts/vite/no-preact-innerhtml';
 
@@ -47,7 +47,11 @@ export default defineConfig({
           }
         : undefined,
     // The content script is an unlisted script (entrypoints/annotate), declared here: see lib/page/lifecycle.ts.
-    content_scripts: [{ matches: defaultMatchPatterns(), js: [CONTENT_SCRIPT_FILE], run_at: 'document_idle' }],
+    // The highlight sheet goes in at document_start: adopted later it restyles the whole page (lib/page/early-sheet.ts).
+    content_scripts: [
+      { matches: defaultMatchPatterns(), js: [SHEET_SCRIPT_FILE], run_at: 'document_start' },
+      { matches: defaultMatchPatterns(), js: [CONTENT_SCRIPT_FILE], run_at: 'document_idle' },
+    ],
     commands: {
       'next-term': { suggested_key: { default: 'Alt+Shift+J' }, description: 'Go to the next highlighted term' },
       'previous-term': { suggested_key: { default: 'Alt+Shift+K' }, description: 'Go to the previous highlighted term' },

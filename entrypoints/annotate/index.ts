@@ -6,6 +6,7 @@ import { decideScope, defaultSettings, type Settings } from '@/lib/settings/sche
 import { readPageSettings, watchSettings } from '@/lib/settings/page';
 import { createMatcher, type Matcher } from '@/lib/match';
 import { globalSlot, removeOrphanedPaint, startAnnotator, type Annotator } from '@/lib/page';
+import { releaseHighlightSheet } from '@/lib/page/early-sheet';
 import { createLifecycle, type Lifecycle } from '@/lib/page/lifecycle';
 import type { CompiledIndex } from '@/lib/dataset/types';
 
@@ -62,7 +63,7 @@ export function runAnnotateScript(life: Lifecycle): void {
   }
   // Firefox runs none of an unloaded copy's code again, and re-injects this script into open tabs:
   // remove whatever an older copy left (its card host, its highlights) before starting.
-  removeOrphanedPaint(document);
+  removeOrphanedPaint(document, slot.sheet?.doc === document ? slot.sheet.sheet : null);
 
   let annotator: Annotator | null = null;
   let dead = false;
@@ -84,6 +85,7 @@ export function runAnnotateScript(life: Lifecycle): void {
     if (dead) return;
     dead = true;
     stop();
+    releaseHighlightSheet(document);
     unlisten();
     unwatch?.();
     life.invalidate();
@@ -170,6 +172,8 @@ export function runAnnotateScript(life: Lifecycle): void {
     const decision = decideScope(location.hostname, settings);
     decided = true;
     if (decision.on && decision.reason) await start(decision.reason);
+    // Not annotated (off here, paused, or out of scope): leave the page without our document_start sheet.
+    else releaseHighlightSheet(document);
     try {
       unwatch = watchSettings((s) => {
         settings = s;

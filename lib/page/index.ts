@@ -4,6 +4,7 @@ import type { MatchContext, MatchSpan, PageSignals } from '@/lib/match/types';
 import type { CardData, PageReport } from '@/lib/messaging/protocol';
 import { HL_FOCUS, HL_GUIDED, HL_TERM, HOST_TAG } from './constants';
 import { createCardHost, type CardHost } from './card-host';
+import { claimHighlightSheet, isOurHighlightSheet } from './early-sheet';
 import { PageDiscovery } from './discover';
 import { HitIndex, hitTest, rectsOf } from './hittest';
 import { observePage, watchLocation, type MutationBatch, type PageObserver } from './observe';
@@ -23,6 +24,7 @@ import { DEFAULT_BUDGET_MS, newStats, pickSchedule, runSliced, timeoutSchedule, 
 import { blockOf, isBlockElement, isSkipElement, lastLE, makeChunk, resolveSegment, TextWalker, type Chunk, type Segment } from './walk';
 
 export { HOST_TAG } from './constants';
+export { globalSlot, type GlobalSlot } from './slot';
 export type { Painter, Undo } from './paint';
 
 /**
@@ -154,35 +156,25 @@ const VOCAB_CHARS = 150_000;
 const DISCOVERY_MIN_TERMS = 3;
 /** One idle slice of discovery (ms). */
 const DISCOVERY_SLICE_MS = 5;
-const GLOBAL_KEY = Symbol.for('glens');
-
-type GlobalSlot = { stop?: () => void; alive?: () => boolean };
-
-/** The per-window slot used as the double-start guard (a Symbol property, not a DOM attribute). */
-export function globalSlot(win: Window = window): GlobalSlot {
-  const w = win as unknown as Record<symbol, GlobalSlot | undefined>;
-  let slot = w[GLOBAL_KEY];
-  if (!slot) {
-    slot = {};
-    try {
-      Object.defineProperty(win, GLOBAL_KEY, { value: slot, configurable: true, enumerable: false, writable: false });
-    } catch {
-      w[GLOBAL_KEY] = slot;
-    }
-  }
-  return slot;
-}
-
 /**
- * Remove what an older copy of the content script left in `doc` (its card host elements and its named
- * highlights) when that copy can no longer undo it itself (Firefox, extension reloaded or updated).
+ * Remove what an older copy of the content script left in `doc` (its card host elements, its named
+ * highlights and its highlight stylesheets, except `keep`: this copy's document_start sheet) when that
+ * copy can no longer undo it itself (Firefox, extension reloaded or updated).
  * Call only when no live copy runs in the window.
  */
-export function removeOrphanedPaint(doc: Document = document): void {
+export function removeOrphanedPaint(doc: Document = document, keep: CSSStyleSheet | null = null): void {
   try {
     for (const el of [...doc.querySelectorAll(HOST_TAG)]) el.remove();
   } catch {
     // a page that breaks querySelectorAll or remove: nothing more to do
+  }
+  try {
+    const sheets = doc.adoptedStyleSheets as readonly CSSStyleSheet[];
+    if (sheets.some((s) => s !== keep && isOurHighlightSheet(s))) {
+      doc.adoptedStyleSheets = sheets.filter((s) => s === keep || !isOurHighlightSheet(s));
+    }
+  } catch {
+    // no constructable sheets, or a page that froze the list
   }
   try {
     const reg = (doc.defaultView as unknown as { CSS?: { highlights?: HighlightRegistry } } | null)?.CSS?.highlights;
@@ -237,9 +229,16 @@ export function startAnnotator(opts: StartOptions): Annotator {
   const painter: Painter = useApi ? createHighlightPainter(win) : createWrapPainter(doc, mutate);
   undos.push(() => painter.dispose());
   // Two sheets: `:root::highlight` rules for the document (cheap to add), universal ones for shadow roots.
-  const docSheet = makeSheet(useApi ? highlightCss('document') : WRAP_CSS, win);
+  // The sheet adopted at document_start (lib/page/early-sheet.ts) when there is one: adopting it only now
+  // would restyle the whole page.
+  const early = useApi ? claimHighlightSheet(doc) : null;
+  const docSheet = early?.sheet ?? makeSheet(useApi ? highlightCss('document') : WRAP_CSS, win);
   let shadowSheet: CSSStyleSheet | null | undefined;
   const adopted = new Set<Document | ShadowRoot>();
+  if (early) {
+    adopted.add(doc);
+    undos.push(early.undo);
+  }
   const adopt = (holder: Document | ShadowRoot) => {
     if (adopted.has(holder)) return;
     let sheet = docSheet;

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { CONTENT_SCRIPT_FILE, DEFAULT_DOMAINS, hostInDomain } from './domains';
+import { CONTENT_SCRIPT_FILE, DEFAULT_DOMAINS, hostInDomain, SHEET_SCRIPT_FILE } from './domains';
 import { loadDataset } from '@/lib/dataset';
 import { listenInBackground, sendToTab } from '@/lib/messaging/bus';
 import { buildCardData } from '@/lib/page/card-data';
@@ -14,6 +14,8 @@ import { getSettings, originPatternFor, settingsItem, type Settings } from '@/li
 
 const CONTENT_SCRIPT = CONTENT_SCRIPT_FILE;
 const REGISTRATION_ID = 'glens-sites';
+/** The document_start stylesheet script registered with it (lib/page/early-sheet.ts). */
+const SHEET_REGISTRATION_ID = 'glens-sites-sheet';
 
 /** Domains needing a registered content script: "always" sites and added domains not already in the manifest scope. */
 export function registrationDomains(s: Settings): string[] {
@@ -82,7 +84,7 @@ export async function annotateTab(tabId: number): Promise<AnnotateTabResult> {
   return { ok: false, error: 'The page did not answer after the script was injected.' };
 }
 
-let firefoxRegistration: { unregister(): Promise<void> } | undefined;
+let firefoxRegistrations: { unregister(): Promise<void> }[] = [];
 
 /**
  * Make the registered content scripts match the settings (and the host permissions the
@@ -102,14 +104,18 @@ export async function syncRegistrations(): Promise<string[]> {
   const scripting = (browser as any).scripting;
   if (scripting?.registerContentScripts) {
     try {
-      const existing: { id: string }[] = (await scripting.getRegisteredContentScripts?.({ ids: [REGISTRATION_ID] })) ?? [];
-      if (existing.length) await scripting.unregisterContentScripts({ ids: [REGISTRATION_ID] });
+      const ids = [REGISTRATION_ID, SHEET_REGISTRATION_ID];
+      const existing: { id: string }[] = (await scripting.getRegisteredContentScripts?.({ ids })) ?? [];
+      if (existing.length) await scripting.unregisterContentScripts({ ids: existing.map((e) => e.id) });
       if (wanted.length) {
-        const script = { id: REGISTRATION_ID, matches: wanted, js: [CONTENT_SCRIPT], runAt: 'document_idle' };
+        const scripts = [
+          { id: SHEET_REGISTRATION_ID, matches: wanted, js: [SHEET_SCRIPT_FILE], runAt: 'document_start' },
+          { id: REGISTRATION_ID, matches: wanted, js: [CONTENT_SCRIPT], runAt: 'document_idle' },
+        ];
         try {
-          await scripting.registerContentScripts([{ ...script, persistAcrossSessions: true }]);
+          await scripting.registerContentScripts(scripts.map((s) => ({ ...s, persistAcrossSessions: true })));
         } catch {
-          await scripting.registerContentScripts([script]);
+          await scripting.registerContentScripts(scripts);
         }
       }
       return wanted;
@@ -119,10 +125,11 @@ export async function syncRegistrations(): Promise<string[]> {
   }
   const cs = (browser as any).contentScripts;
   if (cs?.register) {
-    await firefoxRegistration?.unregister().catch(() => undefined);
-    firefoxRegistration = undefined;
+    for (const r of firefoxRegistrations) await r.unregister().catch(() => undefined);
+    firefoxRegistrations = [];
     if (wanted.length) {
-      firefoxRegistration = await cs.register({ matches: wanted, js: [{ file: CONTENT_SCRIPT }], runAt: 'document_idle' });
+      firefoxRegistrations.push(await cs.register({ matches: wanted, js: [{ file: SHEET_SCRIPT_FILE }], runAt: 'document_start' }));
+      firefoxRegistrations.push(await cs.register({ matches: wanted, js: [{ file: CONTENT_SCRIPT }], runAt: 'document_idle' }));
     }
   }
   return wanted;

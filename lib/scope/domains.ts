@@ -9,6 +9,12 @@
  */
 export const CONTENT_SCRIPT_FILE = 'annotate.js';
 
+/**
+ * The document_start script declared and registered with it (entrypoints/highlight-sheet): it adopts
+ * the highlight stylesheet before the page is first styled (lib/page/early-sheet.ts).
+ */
+export const SHEET_SCRIPT_FILE = 'highlight-sheet.js';
+
 export const DEFAULT_DOMAINS: readonly string[] = [
   'un.org',
   'intgovforum.org',

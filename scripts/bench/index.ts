@@ -486,7 +486,7 @@ async function main() {
       '  floor = bare TreeWalker + one literal-alternation RegExp over the lower-cased text, same page, same tracing, median of 5;\n' +
       '  longest task = longest RunTask holding extension work (wall; its CPU); ext/task max = most extension script time in any one task;\n' +
       '  ≥50ms = max over runs of the number of such tasks ≥ 50 ms (wall);\n' +
-      '  first range = content-script start → first frame with a glens-* range (rAF poller); report 1st = PageReport.timing.firstPaintMs.',
+      '  first range = content-script (annotate.js) evaluation → first frame with a glens-* range (rAF poller); report 1st = PageReport.timing.firstPaintMs.',
   );
   const detail = summaries.map((s) => [
     s.name,

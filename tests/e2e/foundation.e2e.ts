@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/lib/browsers';
-import { CONTENT_SCRIPT_FILE } from '../../lib/scope/domains';
+import { CONTENT_SCRIPT_FILE, SHEET_SCRIPT_FILE } from '../../lib/scope/domains';
 import { BROWSERS, IG_PARAGRAPHS, highlightSizes, htmlPage, totalCount, useEnv, HL_GUIDED, HL_TERM } from './helpers';
 
 const SEARCH_BOX = 'input[type="search"], [role="combobox"], [role="searchbox"]';
@@ -43,23 +43,34 @@ describe.each(BROWSERS)('foundation in %s', (browser) => {
     await page.close();
   });
 
-  it('the content script file is the one the manifest declares and the browser accepts for registration', async () => {
+  it('the content script and its document_start sheet script are the files the manifest declares and the browser accepts for registration', async () => {
     const build = path.join(ROOT, browser === 'chromium' ? '.output/chrome-mv3' : '.output/firefox-mv2');
     const manifest = JSON.parse(fs.readFileSync(path.join(build, 'manifest.json'), 'utf8'));
-    expect(manifest.content_scripts?.[0]?.js).toEqual([CONTENT_SCRIPT_FILE]);
+    // The highlight sheet at document_start, then the content script at document_idle, on the same sites.
+    const declared = (manifest.content_scripts ?? []).map((c: any) => ({ js: c.js, at: c.run_at, matches: c.matches.join(' ') }));
+    expect(declared.map((d: any) => [d.js, d.at])).toEqual([
+      [[SHEET_SCRIPT_FILE], 'document_start'],
+      [[CONTENT_SCRIPT_FILE], 'document_idle'],
+    ]);
+    expect(declared[0].matches).toBe(declared[1].matches);
     expect(fs.existsSync(path.join(build, CONTENT_SCRIPT_FILE))).toBe(true);
+    expect(fs.existsSync(path.join(build, SHEET_SCRIPT_FILE))).toBe(true);
     // "Always on this site" registers the same file at run time. Chromium checks the file when a script is
     // registered (for a host we hold); Firefox only registers for a host the person granted (the popup flow).
     if (browser !== 'chromium') return;
-    const registered = await env().session.console.evaluate(async (file: string) => {
+    const registered = await env().session.console.evaluate(async (files: string[]) => {
       const api = (globalThis as any).chrome;
       const matches = ['*://*.intgovforum.org/glens-registration-check/*'];
-      await api.scripting.registerContentScripts([{ id: 'glens-check', matches, js: [file], runAt: 'document_idle' }]);
-      const got = await api.scripting.getRegisteredContentScripts({ ids: ['glens-check'] });
-      await api.scripting.unregisterContentScripts({ ids: ['glens-check'] });
-      return got.map((s: any) => s.js).flat();
-    }, CONTENT_SCRIPT_FILE);
-    expect(registered).toEqual([CONTENT_SCRIPT_FILE]);
+      const ids = ['glens-check-sheet', 'glens-check'];
+      await api.scripting.registerContentScripts([
+        { id: ids[0], matches, js: [files[0]], runAt: 'document_start' },
+        { id: ids[1], matches, js: [files[1]], runAt: 'document_idle' },
+      ]);
+      const got = await api.scripting.getRegisteredContentScripts({ ids });
+      await api.scripting.unregisterContentScripts({ ids });
+      return got.map((s: any) => s.js).flat().sort();
+    }, [SHEET_SCRIPT_FILE, CONTENT_SCRIPT_FILE]);
+    expect(registered).toEqual([CONTENT_SCRIPT_FILE, SHEET_SCRIPT_FILE].sort());
   });
 
   it('popup lookup finds "Inclusiveness and transparency" for "inclusiv"', async () => {

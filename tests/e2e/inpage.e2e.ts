@@ -30,6 +30,17 @@ const BODY = `<main>
 <label for="ta">Notes</label><textarea id="ta">Internet Governance Forum multistakeholder</textarea>
 </main>`;
 
+/** The first rule of every adopted stylesheet of the document (in page script). */
+const firstRules = (): string[] =>
+  [...document.adoptedStyleSheets].map((s) => {
+    try {
+      return (s.cssRules[0] as CSSStyleRule | undefined)?.selectorText ?? '';
+    } catch {
+      return '?';
+    }
+  });
+const SHEETS_JS = `(${firstRules.toString()})()`;
+
 const FILES = {
   '/terms.html': htmlPage('IG terms', BODY),
   '/dynamic.html': htmlPage('Dynamic page', BODY),
@@ -37,6 +48,8 @@ const FILES = {
   '/outside.html': htmlPage('Outside the scope', BODY),
   '/empty.html': htmlPage('Nothing here', '<main><p>A page about gardening and tomatoes.</p></main>'),
   '/keys.html': htmlPage('Keyboard page', `<button id="start" type="button">Start</button>${BODY}`),
+  // A page script at the top of <head> runs before the page is first styled: it records the adopted sheets.
+  '/early.html': htmlPage('Early sheet', BODY, `<script>window.glensTestAtParse = ${SHEETS_JS};</script>`),
 };
 
 interface RangeInfo {
@@ -133,6 +146,21 @@ describe.each(BROWSERS)('in-page experience in %s', (browser) => {
     expect(rs.some((r) => r.startIn === 'em#split' && r.endIn === 'p#split' && /^Internet Governance Forum$/.test(r.text))).toBe(true);
     expect(rs.some((r) => r.startIn === 'p#split' && r.text === 'multi\u00ADstakeholder')).toBe(true);
     await page.close();
+  });
+
+  it('adopts one highlight stylesheet before the page is first styled (so no whole-page restyle later), none outside the scope', async () => {
+    const e = env();
+    const { page } = await e.openAnnotated('/early.html');
+    const ours = [`:root::highlight(${HL_GUIDED})`];
+    expect(await page.evaluate(() => (window as any).glensTestAtParse)).toEqual(ours);
+    expect(await page.evaluate(firstRules)).toEqual(ours);
+    const size = await highlightSizes(page);
+    expect(size[HL_GUIDED] ?? 0).toBeGreaterThan(0);
+    await page.close();
+    const out = await e.session.openTab(e.outOfScope('/early.html'));
+    expect(await out.page.evaluate(() => (window as any).glensTestAtParse)).toEqual([]);
+    expect(await out.page.evaluate(firstRules)).toEqual([]);
+    await out.page.close();
   });
 
   it('hover opens a card with a related principle and an ISOC https source; Esc closes it', async () => {

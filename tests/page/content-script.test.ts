@@ -5,10 +5,12 @@ import { runAnnotateScript } from '@/entrypoints/annotate/index';
 import { createLifecycle } from '@/lib/page/lifecycle';
 import { HL_GUIDED } from '@/lib/page/constants';
 import { globalSlot } from '@/lib/page';
+import { preAdoptHighlightSheet } from '@/lib/page/early-sheet';
 import { setBody, stubHighlightApi, stubRects } from './helpers';
 
 let hl: ReturnType<typeof stubHighlightApi>;
 let unrect: () => void;
+const sheets = () => document.adoptedStyleSheets as readonly CSSStyleSheet[];
 
 const waitFor = async (cond: () => boolean, ms = 2000) => {
   const t0 = Date.now();
@@ -28,6 +30,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   globalSlot().stop?.();
+  globalSlot().sheet = undefined;
   hl.restore();
   unrect();
 });
@@ -103,5 +106,29 @@ describe('lifecycle', () => {
       },
     });
     expect(life.isValid).toBe(false);
+  });
+
+  it('releases the document_start sheet on a page it does not annotate', async () => {
+    (window as any).happyDOM?.setURL?.('https://example.com/news');
+    setBody('<p>The Internet Governance Forum (IGF).</p>');
+    preAdoptHighlightSheet(document);
+    expect(sheets()).toHaveLength(1);
+    runAnnotateScript(createLifecycle({ alive: () => true }));
+    await waitFor(() => sheets().length === 0);
+    expect(hl.registry.size).toBe(0);
+  });
+
+  it('uses the document_start sheet on a page in scope, and removes it when invalidated', async () => {
+    (window as any).happyDOM?.setURL?.('https://www.intgovforum.org/en/content/igf-2026');
+    setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
+    preAdoptHighlightSheet(document);
+    const early = sheets()[0];
+    const life = createLifecycle({ alive: () => true });
+    runAnnotateScript(life);
+    await waitFor(() => (hl.registry.get(HL_GUIDED)?.size ?? 0) > 0);
+    expect(sheets()).toEqual([early]);
+    life.invalidate();
+    expect(sheets()).toHaveLength(0);
+    expect(hl.registry.size).toBe(0);
   });
 });

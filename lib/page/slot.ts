@@ -1,0 +1,35 @@
+import type { Undo } from './paint';
+
+/** The highlight stylesheet adopted at document_start (lib/page/early-sheet.ts), until the annotator claims it. */
+export interface EarlySheet {
+  doc: Document;
+  sheet: CSSStyleSheet;
+  undo: Undo;
+}
+
+/**
+ * State shared by the extension's scripts in one window (they run in the same isolated world, or the same
+ * Firefox sandbox): the running copy's liveness and stop, and the sheet adopted at document_start.
+ */
+export interface GlobalSlot {
+  stop?: () => void;
+  alive?: () => boolean;
+  sheet?: EarlySheet;
+}
+
+const GLOBAL_KEY = Symbol.for('glens');
+
+/** The per-window slot used as the double-start guard (a Symbol property, not a DOM attribute). */
+export function globalSlot(win: Window = window): GlobalSlot {
+  const w = win as unknown as Record<symbol, GlobalSlot | undefined>;
+  let slot = w[GLOBAL_KEY];
+  if (!slot) {
+    slot = {};
+    try {
+      Object.defineProperty(win, GLOBAL_KEY, { value: slot, configurable: true, enumerable: false, writable: false });
+    } catch {
+      w[GLOBAL_KEY] = slot;
+    }
+  }
+  return slot;
+}
