@@ -65,6 +65,10 @@ export function runAnnotateScript(life: Lifecycle): void {
   // remove whatever an older copy left (its card host, its highlights) before starting.
   removeOrphanedPaint(document, slot.sheet?.doc === document ? slot.sheet.sheet : null);
 
+  // The settings read the document_start script started (its reply is usually in by now).
+  const prefetched = slot.settings;
+  slot.settings = undefined;
+
   let annotator: Annotator | null = null;
   let dead = false;
   let settings: Settings = defaultSettings();
@@ -153,7 +157,7 @@ export function runAnnotateScript(life: Lifecycle): void {
     // this is rarely wasted.
     const read = await inNextTask(() => {
       if (dead) return null;
-      const r = readPageSettings();
+      const r = readPageSettings(prefetched);
       try {
         getMatcher(); // parses the dataset too; the prebuilt trie loads lazily, so this task stays short
       } catch {
@@ -174,18 +178,25 @@ export function runAnnotateScript(life: Lifecycle): void {
     if (decision.on && decision.reason) await start(decision.reason);
     // Not annotated (off here, paused, or out of scope): leave the page without our document_start sheet.
     else releaseHighlightSheet(document);
+    const onSettings = (s: Settings) => {
+      settings = s;
+      if (dead) return;
+      if (s.paused) return stop();
+      const d = decideScope(location.hostname, s);
+      if (annotator && d.why === 'never') return stop();
+      if (annotator) annotator.updateSettings(annotatorSettings(s));
+      else if (d.on && d.reason) void start(d.reason);
+    };
     try {
-      unwatch = watchSettings((s) => {
-        settings = s;
-        if (dead) return;
-        if (s.paused) return stop();
-        const d = decideScope(location.hostname, s);
-        if (annotator && d.why === 'never') return stop();
-        if (annotator) annotator.updateSettings(annotatorSettings(s));
-        else if (d.on && d.reason) void start(d.reason);
-      });
+      unwatch = watchSettings(onSettings);
     } catch {
       unwatch = null;
+    }
+    // The prefetched value was read at document_start: a change saved before the watch above began would
+    // be missed, so read once more now that it runs (a cheap round trip, off the start-up path).
+    if (prefetched && !dead) {
+      const fresh = await readPageSettings();
+      if (!dead && JSON.stringify(fresh) !== JSON.stringify(settings)) onSettings(fresh);
     }
   })();
 }

@@ -9,12 +9,14 @@ export interface EarlySheet {
 
 /**
  * State shared by the extension's scripts in one window (they run in the same isolated world, or the same
- * Firefox sandbox): the running copy's liveness and stop, and the sheet adopted at document_start.
+ * Firefox sandbox): the running copy's liveness and stop, and what the document_start script prepared.
  */
 export interface GlobalSlot {
   stop?: () => void;
   alive?: () => boolean;
   sheet?: EarlySheet;
+  /** The settings read the document_start script started (lib/settings/prefetch.ts), until taken. */
+  settings?: Promise<Record<string, unknown>>;
 }
 
 const GLOBAL_KEY = Symbol.for('glens');

@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { fetchPageSettings, type RawPageSettings } from './prefetch';
 import { SETTINGS_META_KEY, SETTINGS_STORAGE_KEY, SETTINGS_VERSION, coerceSettings, defaultSettings, migrateV1toV2, type Settings, type SettingsV1 } from './schema';
 
 /**
@@ -6,12 +7,13 @@ import { SETTINGS_META_KEY, SETTINGS_STORAGE_KEY, SETTINGS_VERSION, coerceSettin
  * meta (through the item it would be two or three round trips, the first at definition). A version-1
  * value is migrated in memory (the background, which defines the item, migrates the stored one). Invalid
  * keys read as their defaults here; the stored value is repaired, and the notice recorded, by the first
- * readSettings() of the background or the popup (a content script does not write).
+ * readSettings() of the background or the popup (a content script does not write). `prefetched`: the
+ * read the document_start script started (lib/settings/prefetch.ts).
  */
-export async function readPageSettings(): Promise<Settings> {
-  let got: Record<string, unknown>;
+export async function readPageSettings(prefetched?: Promise<RawPageSettings>): Promise<Settings> {
+  let got: RawPageSettings;
   try {
-    got = await browser.storage.local.get([SETTINGS_STORAGE_KEY, SETTINGS_META_KEY]);
+    got = await (prefetched ?? fetchPageSettings());
   } catch {
     return defaultSettings();
   }

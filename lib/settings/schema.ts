@@ -69,9 +69,7 @@ export function migrateV1toV2(old: SettingsV1 | null | undefined): Record<string
   return { ...rest, siteModes, extraDomains: [] };
 }
 
-/** Storage key of the settings and of their version meta (@wxt-dev/storage's `<key>$`). */
-export const SETTINGS_STORAGE_KEY = 'settings';
-export const SETTINGS_META_KEY = 'settings$';
+export { SETTINGS_META_KEY, SETTINGS_STORAGE_KEY } from './keys';
 
 export interface CoerceResult {
   settings: Settings;

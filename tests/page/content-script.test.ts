@@ -6,6 +6,7 @@ import { createLifecycle } from '@/lib/page/lifecycle';
 import { HL_GUIDED } from '@/lib/page/constants';
 import { globalSlot } from '@/lib/page';
 import { preAdoptHighlightSheet } from '@/lib/page/early-sheet';
+import { defaultSettings, SETTINGS_VERSION } from '@/lib/settings/schema';
 import { setBody, stubHighlightApi, stubRects } from './helpers';
 
 let hl: ReturnType<typeof stubHighlightApi>;
@@ -78,6 +79,37 @@ describe('content script entrypoint', () => {
     expect((report as any).terms.map((t: any) => t.id)).toContain('internet-governance-forum');
     ctx.invalidate();
     expect(hl.registry.size).toBe(0);
+  });
+
+  it('decides on the settings read started at document_start, and applies a change saved since', async () => {
+    setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
+    // Read at document_start: not paused. Saved since (before this script watched): paused.
+    globalSlot().settings = Promise.resolve({ settings: { ...defaultSettings(), paused: false }, settings$: { v: SETTINGS_VERSION } });
+    await fakeBrowser.storage.local.set({ settings: { ...defaultSettings(), paused: true }, settings$: { v: SETTINGS_VERSION } });
+    const painted: string[] = [];
+    const set = hl.registry.set.bind(hl.registry);
+    hl.registry.set = (name, h) => (painted.push(name), set(name, h));
+    const life = createLifecycle({ alive: () => true });
+    runAnnotateScript(life);
+    expect(globalSlot().settings, 'taken: a later copy reads for itself').toBeUndefined();
+    // It starts on the prefetched value, then the fresh read stops it.
+    await waitFor(() => painted.includes(HL_GUIDED));
+    await waitFor(() => hl.registry.size === 0);
+    life.invalidate();
+  });
+
+  it('a prefetched read that says paused leaves the page untouched', async () => {
+    setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
+    const paused = { settings: { ...defaultSettings(), paused: true }, settings$: { v: SETTINGS_VERSION } };
+    globalSlot().settings = Promise.resolve(paused);
+    await fakeBrowser.storage.local.set(paused);
+    preAdoptHighlightSheet(document);
+    const life = createLifecycle({ alive: () => true });
+    runAnnotateScript(life);
+    await waitFor(() => sheets().length === 0);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(hl.registry.size).toBe(0);
+    life.invalidate();
   });
 });
 

@@ -1,0 +1,3 @@
+/** Storage key of the settings and of their version meta (@wxt-dev/storage's `<key>$`). */
+export const SETTINGS_STORAGE_KEY = 'settings';
+export const SETTINGS_META_KEY = 'settings$';
