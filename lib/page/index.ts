@@ -248,6 +248,18 @@ export function startAnnotator(opts: StartOptions): Annotator {
     undos.push(adoptSheet(holder, sheet));
   };
   adopt(doc);
+  /**
+   * A page that assigns `document.adoptedStyleSheets` (frameworks do, on navigation) drops our sheet and
+   * the highlights turn invisible: put it back. The first adoption's undo still removes it on stop.
+   */
+  const keepSheet = () => {
+    if (!docSheet || !adopted.has(doc) || stopped) return;
+    try {
+      if (!(doc.adoptedStyleSheets as readonly CSSStyleSheet[]).includes(docSheet)) adoptSheet(doc, docSheet);
+    } catch {
+      // a page that froze the list: nothing we can do without touching its DOM
+    }
+  };
   const shadowRoots: ShadowRoot[] = [];
   const onShadowRoot = (sr: ShadowRoot) => {
     if (adopted.has(sr)) return;
@@ -319,7 +331,10 @@ export function startAnnotator(opts: StartOptions): Annotator {
     o.handle = painter.add(o.range, o.guided);
     handleToOcc.set(o.handle, o);
     if (firstPaintMs < 0) firstPaintMs = performance.now() - t0;
-    if (wantFrame === 0) wantFrame = 1;
+    if (wantFrame === 0) {
+      wantFrame = 1;
+      keepSheet(); // once per painted frame
+    }
   };
   const unpaint = (o: Occ) => {
     if (!o.handle) return;
@@ -945,6 +960,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
   // ---- focus + navigation
   function setFocus(o: Occ | null) {
     focusOcc = o;
+    if (o) keepSheet();
     try {
       painter.setFocus(o?.handle ?? null);
     } catch {

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { globalSlot, removeOrphanedPaint, startAnnotator } from '@/lib/page';
 import { claimHighlightSheet, isOurHighlightSheet, preAdoptHighlightSheet, releaseHighlightSheet } from '@/lib/page/early-sheet';
 import { highlightCss } from '@/lib/page/paint';
@@ -100,5 +100,26 @@ describe('document_start highlight sheet', () => {
     const mine = asBrowserParses(globalSlot().sheet!.sheet);
     removeOrphanedPaint(document, mine);
     expect(sheets()).toEqual([own, mine]);
+  });
+
+  it('is put back when the page replaces document.adoptedStyleSheets, and still removed on stop', async () => {
+    setBody('<p id="a">The Internet Governance Forum (IGF) is multistakeholder.</p>');
+    preAdoptHighlightSheet(document);
+    const early = sheets()[0];
+    const a = startAnnotator({ index: TEST_INDEX, getCardData: async (id) => cardDataFor(id), reason: 'default-scope', debounceMs: 5 });
+    await a.whenDone();
+    const own = new CSSStyleSheet();
+    document.adoptedStyleSheets = [own]; // what a framework does on navigation
+    // Keyboard navigation paints the focus: the sheet comes back with it.
+    expect(a.next()).toBe(true);
+    expect(sheets()).toEqual([own, early]);
+    document.adoptedStyleSheets = [own];
+    // New content painted later: back again.
+    const p = document.createElement('p');
+    p.textContent = 'Later the IGF met again.';
+    document.body.append(p);
+    await vi.waitFor(() => expect(sheets()).toEqual([own, early]));
+    a.stop();
+    expect(sheets()).toEqual([own]);
   });
 });
