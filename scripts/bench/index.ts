@@ -244,6 +244,8 @@ interface PageSummary {
     longestSliceMsReport: number;
     longestAfterEvalMs: number;
     longestAfterEvalCpuMs: number;
+    restyleMs: number;
+    longestRestyleMs: number;
     ranges: number;
     floorHits: number;
     heapGrowthMB: number;
@@ -282,6 +284,8 @@ function summarize(name: string, kind: PageSummary['kind'], runs: RunResult[]): 
       // Max over runs (a slice goal is about the worst slice).
       longestAfterEvalMs: Math.max(...runs.map((r) => r.trace.longestAfterEvalMs)),
       longestAfterEvalCpuMs: Math.max(...runs.map((r) => r.trace.longestAfterEvalCpuMs)),
+      restyleMs: m((r) => r.trace.restyleMs),
+      longestRestyleMs: Math.max(...runs.map((r) => r.trace.longestRestyleMs)),
       ranges: m((r) => r.ranges),
       floorHits: m((r) => r.floor.hits),
       heapGrowthMB: m((r) => r.heapGrowthMB),
@@ -499,17 +503,21 @@ async function main() {
     f1(s.median.longestSliceMsReport),
     f1(s.median.longestAfterEvalMs),
     f1(s.median.longestAfterEvalCpuMs),
+    f1(s.median.restyleMs),
+    f1(s.median.longestRestyleMs),
   ]);
   console.log(
     '\n' +
       table(
-        ['page', 'ext events', 'ext sampled', 'floor walk', 'floor regex', 'floor untraced', 'report annotate', 'report longest slice', 'slice max wall', 'slice max CPU'],
+        ['page', 'ext events', 'ext sampled', 'floor walk', 'floor regex', 'floor untraced', 'report annotate', 'report longest slice', 'slice max wall', 'slice max CPU', 'restyle', 'restyle max'],
         detail,
       ),
   );
   console.log(
     '  slice max = longest extension event after the script evaluation (slices and start-up steps), max over runs, from the trace;\n' +
-      '  wall includes time the OS gave the core to other processes, CPU does not.',
+      '  wall includes time the OS gave the core to other processes, CPU does not;\n' +
+      '  restyle = Σ style recalculation after the content script started (median), restyle max = the longest one (max over runs):\n' +
+      '  on the generated pages, which run no script, all of it is caused by the extension.',
   );
 
   if (peer) {
@@ -556,6 +564,12 @@ async function main() {
     // Wall time decides; thread time (CPU) is shown because a loaded machine stretches wall time.
     detail: `longest ${f1(allLong)} ms wall, ${f1(allLongCpu)} ms CPU; ${nLong} page(s)-runs with ≥50 ms wall`,
   });
+  // Our own addition to the issue's goals: a change we make must not make the page restyle for ≥ 50 ms
+  // (the generated pages run no script, so every restyle there is ours).
+  if (gen.length) {
+    const worst = Math.max(...gen.map((s) => s.median.longestRestyleMs));
+    targets.push({ target: 'no style recalculation ≥ 50 ms caused by the extension (generated pages)', pass: worst < 50, detail: `longest ${f1(worst)} ms` });
+  }
   const firsts = summaries.filter((s) => s.median.ranges > 0).map((s) => s.median.firstRangeMs);
   const worstFirst = Math.max(...firsts.filter(Number.isFinite));
   targets.push({ target: 'first ranges within 100 ms of script start', pass: firsts.length > 0 && worstFirst <= 100, detail: firsts.length ? `worst ${f1(worstFirst)} ms` : 'nothing painted' });
@@ -590,7 +604,8 @@ async function main() {
           floor: 'bare TreeWalker(SHOW_TEXT) reading .data + one literal-alternation RegExp (escaped, longest first, Unicode boundaries) over the lower-cased joined text; median of 5 in the same page, under the same tracing (floorUntracedMs: without tracing)',
           longestTask: 'longest top-level RunTask containing an extension script event',
           launch: `each page and run in a freshly launched browser, measured after ${LAUNCH_SETTLE_MS} ms for the launch to settle`,
-          firstRange: 'first extension script event → first rAF in which CSS.highlights glens-* hold a range (console.timeStamp marker)',
+          firstRange: 'content script (annotate.js) evaluation → first rAF in which CSS.highlights glens-* hold a range (console.timeStamp marker)',
+          restyle: 'restyleMs / longestRestyleMs: Σ and longest UpdateLayoutTree on the page thread after the content script evaluation (wall)',
           sliceMax: 'longestAfterEvalMs / longestAfterEvalCpuMs: longest outermost extension script event other than EvaluateScript, wall and thread time, max over runs',
           heap: 'JSHeapUsedSize after HeapProfiler.collectGarbage, extension page minus the same page on 127.0.0.1 (no extension)',
         },

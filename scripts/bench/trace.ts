@@ -134,6 +134,12 @@ export interface ExtensionTraceStats {
    */
   longestAfterEvalMs: number;
   longestAfterEvalCpuMs: number;
+  /**
+   * Σ style recalculation (UpdateLayoutTree) after the content script's evaluation, wall ms, and the
+   * longest one. On the generated pages (no page script) all of it follows from the extension's changes.
+   */
+  restyleMs: number;
+  longestRestyleMs: number;
   found: boolean;
 }
 
@@ -188,7 +194,7 @@ export function analyzeTrace(events: TraceEvent[], extensionId: string, marker =
   const extOrigin = `chrome-extension://${extensionId}/`;
   const empty: ExtensionTraceStats = {
     scriptMs: 0, threadMs: 0, sampledMs: 0, events: 0, longestTaskMs: 0, longestTaskCpuMs: 0, longestExtInTaskMs: 0, longestExtInTaskCpuMs: 0, longTasks: 0, tasks: 0, spanMs: 0,
-    longestEventMs: 0, longestAfterEvalMs: 0, longestAfterEvalCpuMs: 0, found: false,
+    longestEventMs: 0, longestAfterEvalMs: 0, longestAfterEvalCpuMs: 0, restyleMs: 0, longestRestyleMs: 0, found: false,
   };
   // The page's main thread: where the content script was evaluated or called; failing that (a trace
   // that starts after the script ran), the thread whose JS samples contain the extension's frames.
@@ -304,6 +310,7 @@ export function analyzeTrace(events: TraceEvent[], extensionId: string, marker =
   // Extension events outside any RunTask (should not happen) count as their own task.
   const longestTaskMs = Math.max(0, ...durs, holding.size ? 0 : longestEventMs);
   const afterEval = extTops.filter((t) => t.e.name !== 'EvaluateScript');
+  const restyles = thread.filter((e) => e.name === 'UpdateLayoutTree' && e.ts >= start);
   const mark = events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === marker && e.pid === pid);
   return {
     scriptMs,
@@ -321,6 +328,8 @@ export function analyzeTrace(events: TraceEvent[], extensionId: string, marker =
     longestEventMs,
     longestAfterEvalMs: us(Math.max(0, ...afterEval.map((t) => t.ms))),
     longestAfterEvalCpuMs: us(Math.max(0, ...afterEval.map((t) => t.cpu))),
+    restyleMs: us(restyles.reduce((a, e) => a + (e.dur ?? 0), 0)),
+    longestRestyleMs: us(Math.max(0, ...restyles.map((e) => e.dur ?? 0))),
     found: true,
   };
 }
