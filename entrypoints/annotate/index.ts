@@ -176,8 +176,9 @@ export function runAnnotateScript(life: Lifecycle): void {
     const decision = decideScope(location.hostname, settings);
     decided = true;
     if (decision.on && decision.reason) await start(decision.reason);
-    // Not annotated (off here, paused, or out of scope): leave the page without our document_start sheet.
-    else releaseHighlightSheet(document);
+    // Not annotated (off here, paused, out of scope, or in design mode): leave the page without our
+    // document_start sheet.
+    if (!annotator) releaseHighlightSheet(document);
     const onSettings = (s: Settings) => {
       settings = s;
       if (dead) return;
