@@ -1,6 +1,5 @@
 import * as v from 'valibot';
-import { hostInDomain } from '@/lib/scope/domains';
-import { defaultDomainFor, isValidStoredHost } from './domains';
+import { isValidStoredHost } from './domains';
 
 /**
  * Settings without storage: their shape, defaults, valibot schemas, the v1 → v2 migration, validation
@@ -26,7 +25,6 @@ export interface Settings {
   theme: Theme;
 }
 
-export const SETTINGS_VERSION = 2;
 export const SETTINGS_KEYS = ['paused', 'siteModes', 'extraDomains', 'density', 'kinds', 'theme'] as const;
 export type SettingsKey = (typeof SETTINGS_KEYS)[number];
 
@@ -69,7 +67,7 @@ export function migrateV1toV2(old: SettingsV1 | null | undefined): Record<string
   return { ...rest, siteModes, extraDomains: [] };
 }
 
-export { SETTINGS_META_KEY, SETTINGS_STORAGE_KEY } from './keys';
+export { SETTINGS_META_KEY, SETTINGS_STORAGE_KEY, SETTINGS_VERSION } from './keys';
 
 export interface CoerceResult {
   settings: Settings;
@@ -107,48 +105,4 @@ export function coerceSettings(raw: unknown): CoerceResult {
   return { settings, problems };
 }
 
-/* ---------------------------------------------------------------- scope decision */
-
-export type ScopeWhy = 'paused' | 'never' | 'always' | 'default' | 'extra' | 'outside';
-
-export interface ScopeDecision {
-  /** True when the page should be annotated automatically. */
-  on: boolean;
-  why: ScopeWhy;
-  /** The glens:start reason when on. */
-  reason?: 'default-scope' | 'site-always';
-  /** The domain/site key that decided, e.g. "un.org". */
-  domain?: string;
-  /** One line for the popup, e.g. "On here: default scope (un.org covers its subdomains)". */
-  label: string;
-}
-
-/** The most specific site-mode key covering `host`. */
-export function siteModeFor(host: string, s: Settings): { key: string; mode: SiteMode } | undefined {
-  let best: { key: string; mode: SiteMode } | undefined;
-  for (const [key, mode] of Object.entries(s.siteModes)) {
-    if (hostInDomain(host, key) && (!best || key.length > best.key.length)) best = { key, mode };
-  }
-  return best;
-}
-
-/**
- * Whether a host is annotated automatically, and why. Precedence: paused > the most
- * specific site choice (never/always) > default domains > added domains > off.
- */
-export function decideScope(host: string, s: Settings): ScopeDecision {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  if (s.paused) return { on: false, why: 'paused', label: 'Paused everywhere — nothing is annotated until you resume.' };
-  const site = siteModeFor(h, s);
-  if (site?.mode === 'never') {
-    return { on: false, why: 'never', domain: site.key, label: `Off here: you chose Never on ${site.key}${site.key === h ? '' : ' (covers its subdomains)'}.` };
-  }
-  if (site?.mode === 'always') {
-    return { on: true, why: 'always', reason: 'site-always', domain: site.key, label: `On here: you chose Always on ${site.key} (covers its subdomains).` };
-  }
-  const def = defaultDomainFor(h);
-  if (def) return { on: true, why: 'default', reason: 'default-scope', domain: def, label: `On here: default scope (${def} covers its subdomains).` };
-  const extra = s.extraDomains.find((d) => hostInDomain(h, d));
-  if (extra) return { on: true, why: 'extra', reason: 'default-scope', domain: extra, label: `On here: your added domain ${extra} (covers its subdomains).` };
-  return { on: false, why: 'outside', label: 'Off here: this site is not in the default scope. Annotate it on demand, or choose Always on this site.' };
-}
+export { decideScope, siteModeFor, type ScopeDecision, type ScopeWhy } from './scope';

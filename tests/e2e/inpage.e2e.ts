@@ -148,7 +148,7 @@ describe.each(BROWSERS)('in-page experience in %s', (browser) => {
     await page.close();
   });
 
-  it('adopts one highlight stylesheet before the page is first styled (so no whole-page restyle later), none outside the scope', async () => {
+  it('adopts one highlight stylesheet before the page is first styled (so no whole-page restyle later); none outside the scope or where the site is off', async () => {
     const e = env();
     const { page } = await e.openAnnotated('/early.html');
     const ours = [`:root::highlight(${HL_GUIDED})`];
@@ -161,6 +161,25 @@ describe.each(BROWSERS)('in-page experience in %s', (browser) => {
     expect(await out.page.evaluate(() => (window as any).glensTestAtParse)).toEqual([]);
     expect(await out.page.evaluate(firstRules)).toEqual([]);
     await out.page.close();
+
+    // Never on this site: the sheet goes in at document_start (before the settings arrive), then out again.
+    const setNever = (never: boolean) =>
+      e.session.console.evaluate(async (n: boolean) => {
+        const api = (globalThis as any).browser ?? (globalThis as any).chrome;
+        const siteModes = n ? { 'intgovforum.org': 'never' } : {};
+        await api.storage.local.set({ settings: { paused: false, siteModes, extraDomains: [], density: 'all', kinds: 'all', theme: 'auto' }, settings$: { v: 2 } });
+      }, never);
+    await setNever(true);
+    try {
+      const off = await e.session.openTab(e.inScope('/early.html'));
+      await off.page.waitFor((n: number) => document.readyState === 'complete' && document.adoptedStyleSheets.length === n, 0, { what: 'the sheet to be taken out' });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await off.page.evaluate(firstRules)).toEqual([]);
+      expect(Object.values(await highlightSizes(off.page)).every((n) => !n)).toBe(true);
+      await off.page.close();
+    } finally {
+      await setNever(false);
+    }
   });
 
   it('hover opens a card with a related principle and an ISOC https source; Esc closes it', async () => {

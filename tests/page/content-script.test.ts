@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { runAnnotateScript } from '@/entrypoints/annotate/index';
+import { runHighlightSheetScript } from '@/entrypoints/highlight-sheet';
 import { createLifecycle } from '@/lib/page/lifecycle';
 import { HL_GUIDED } from '@/lib/page/constants';
 import { globalSlot } from '@/lib/page';
@@ -32,6 +33,7 @@ beforeEach(() => {
 afterEach(() => {
   globalSlot().stop?.();
   globalSlot().sheet = undefined;
+  globalSlot().settings = undefined;
   hl.restore();
   unrect();
 });
@@ -110,6 +112,23 @@ describe('content script entrypoint', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(hl.registry.size).toBe(0);
     life.invalidate();
+  });
+});
+
+describe('document_start script', () => {
+  it('adopts the sheet and starts the settings read; keeps the sheet when the page is on', async () => {
+    await runHighlightSheetScript();
+    expect(sheets()).toHaveLength(1);
+    expect(globalSlot().settings).toBeInstanceOf(Promise);
+  });
+
+  it('takes the sheet out again at once when the stored settings say paused or Never here', async () => {
+    await fakeBrowser.storage.local.set({ settings: { ...defaultSettings(), siteModes: { 'intgovforum.org': 'never' } }, settings$: { v: SETTINGS_VERSION } });
+    await runHighlightSheetScript();
+    expect(sheets()).toHaveLength(0);
+    await fakeBrowser.storage.local.set({ settings: { ...defaultSettings(), paused: true }, settings$: { v: SETTINGS_VERSION } });
+    await runHighlightSheetScript();
+    expect(sheets()).toHaveLength(0);
   });
 });
 
