@@ -383,6 +383,15 @@ export function startAnnotator(opts: StartOptions): Annotator {
     provisional.clear();
   };
 
+  /**
+   * At the end of a pass: with every occurrence wanted (density 'all') the streamed painting is already
+   * exact, so the document-order pass of reconcile() (a sort and a walk over every occurrence, one
+   * unsliced step of several ms on a long page) is only needed for first-per-section.
+   */
+  const settleDensity = () => {
+    if (settings.density !== 'all') reconcile();
+  };
+
   // ---- occurrences
   /** Occurrences per term and distinct terms, kept current (the badge reads them, not a report). */
   const termOccs = new Int32Array(index.terms.length);
@@ -716,7 +725,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
       firstMaxMs: Math.max(2, 8 - (performance.now() - t0)),
       firstDone: () => firstPaintMs >= 0,
       onDone: () => {
-        reconcile();
+        settleDensity();
         annotateMs = performance.now() - passStart;
         notifyChange();
         startDiscovery(gen, () => {
@@ -763,9 +772,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
   const startDiscovery = (gen: number, onEnd: () => void) => {
     const totalMs = opts.discoveryMs ?? 300;
     const addForms = matcher.addForms?.bind(matcher);
-    const distinct = new Set<number>();
-    for (const list of segOccs.values()) for (const o of list) distinct.add(o.term);
-    if (!addForms || totalMs <= 0 || distinct.size < DISCOVERY_MIN_TERMS || !vocabSegs.length) {
+    if (!addForms || totalMs <= 0 || distinctTerms < DISCOVERY_MIN_TERMS || !vocabSegs.length) {
       finishDiscovery();
       onEnd();
       return;
@@ -843,7 +850,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
         stats,
         cancelled: () => stopped || gen !== generation,
         onDone: () => {
-          reconcile();
+          settleDensity();
           notifyChange();
         },
       }),
