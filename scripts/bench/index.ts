@@ -239,6 +239,7 @@ interface PageSummary {
     longTasks: number;
     slicesTrace: number;
     firstRangeMs: number;
+    firstPaintedMs: number;
     firstPaintMsReport: number;
     annotateMsReport: number;
     longestSliceMsReport: number;
@@ -278,6 +279,7 @@ function summarize(name: string, kind: PageSummary['kind'], runs: RunResult[]): 
       longTasks: Math.max(...runs.map((r) => r.trace.longTasks)),
       slicesTrace: m((r) => r.trace.events),
       firstRangeMs: m((r) => r.trace.firstMarkMs),
+      firstPaintedMs: m((r) => r.trace.firstPaintedMs),
       firstPaintMsReport: m((r) => r.report?.timing?.firstPaintMs),
       annotateMsReport: m((r) => r.report?.timing?.annotateMs),
       longestSliceMsReport: m((r) => r.report?.timing?.longestSliceMs),
@@ -472,6 +474,7 @@ async function main() {
     f1(s.median.longestExtInTaskMs),
     String(s.median.longTasks),
     f1(s.median.firstRangeMs),
+    f1(s.median.firstPaintedMs),
     f1(s.median.firstPaintMsReport),
     String(s.median.ranges),
     String(s.median.floorHits),
@@ -481,7 +484,7 @@ async function main() {
   console.log('\nExtension in the page (medians; ms unless noted)');
   console.log(
     table(
-      ['page', 'words', 'ext wall', 'floor wall', 'ratio', 'ext CPU', 'floor CPU', 'ratio CPU', 'longest task', 'its CPU', 'ext/task max', '≥50ms', 'first range', 'report 1st', 'ranges', 'floor hits', 'Δheap MB', 'Δelem'],
+      ['page', 'words', 'ext wall', 'floor wall', 'ratio', 'ext CPU', 'floor CPU', 'ratio CPU', 'longest task', 'its CPU', 'ext/task max', '≥50ms', 'first range', 'on screen', 'report 1st', 'ranges', 'floor hits', 'Δheap MB', 'Δelem'],
       rows,
     ),
   );
@@ -490,7 +493,8 @@ async function main() {
       '  floor = bare TreeWalker + one literal-alternation RegExp over the lower-cased text, same page, same tracing, median of 5;\n' +
       '  longest task = longest RunTask holding extension work (wall; its CPU); ext/task max = most extension script time in any one task;\n' +
       '  ≥50ms = max over runs of the number of such tasks ≥ 50 ms (wall);\n' +
-      '  first range = content-script (annotate.js) evaluation → first frame with a glens-* range (rAF poller); report 1st = PageReport.timing.firstPaintMs.',
+      '  first range = content-script (annotate.js) evaluation → first frame with a glens-* range (rAF poller);\n' +
+        '  on screen = the same start → end of the first Paint after it (that frame\'s style, layout and paint done); report 1st = PageReport.timing.firstPaintMs.',
   );
   const detail = summaries.map((s) => [
     s.name,
@@ -570,9 +574,11 @@ async function main() {
     const worst = Math.max(...gen.map((s) => s.median.longestRestyleMs));
     targets.push({ target: 'no style recalculation ≥ 50 ms caused by the extension (generated pages)', pass: worst < 50, detail: `longest ${f1(worst)} ms` });
   }
-  const firsts = summaries.filter((s) => s.median.ranges > 0).map((s) => s.median.firstRangeMs);
+  // "Painted" is taken literally: the first range on screen (the frame after it is registered has been
+  // painted), not the moment it is registered.
+  const firsts = summaries.filter((s) => s.median.ranges > 0).map((s) => (Number.isFinite(s.median.firstPaintedMs) ? s.median.firstPaintedMs : s.median.firstRangeMs));
   const worstFirst = Math.max(...firsts.filter(Number.isFinite));
-  targets.push({ target: 'first ranges within 100 ms of script start', pass: firsts.length > 0 && worstFirst <= 100, detail: firsts.length ? `worst ${f1(worstFirst)} ms` : 'nothing painted' });
+  targets.push({ target: 'first ranges on screen within 100 ms of script start', pass: firsts.length > 0 && worstFirst <= 100, detail: firsts.length ? `worst ${f1(worstFirst)} ms` : 'nothing painted' });
   if (peer) targets.push({ target: '≥ 100× faster than mark.js', pass: peer.speedup >= 100, detail: `${f1(peer.speedup)}×` });
   if (sweep?.rows?.length) {
     const fs = sweep.rows.map((r: any) => r.findMs);
@@ -605,6 +611,7 @@ async function main() {
           longestTask: 'longest top-level RunTask containing an extension script event',
           launch: `each page and run in a freshly launched browser, measured after ${LAUNCH_SETTLE_MS} ms for the launch to settle`,
           firstRange: 'content script (annotate.js) evaluation → first rAF in which CSS.highlights glens-* hold a range (console.timeStamp marker)',
+          firstPainted: 'content script (annotate.js) evaluation → end of the first Paint event on the page thread after that marker',
           restyle: 'restyleMs / longestRestyleMs: Σ and longest UpdateLayoutTree on the page thread after the content script evaluation (wall)',
           sliceMax: 'longestAfterEvalMs / longestAfterEvalCpuMs: longest outermost extension script event other than EvaluateScript, wall and thread time, max over runs',
           heap: 'JSHeapUsedSize after HeapProfiler.collectGarbage, extension page minus the same page on 127.0.0.1 (no extension)',

@@ -125,6 +125,11 @@ export interface ExtensionTraceStats {
   spanMs: number;
   /** Script start → `console.timeStamp(marker)` from the in-page poller, ms (undefined if absent). */
   firstMarkMs?: number;
+  /**
+   * Script start → end of the first Paint on the page thread after the marker: when the first range is
+   * on screen (the marker fires in rAF, before that frame's style recalculation, layout and paint).
+   */
+  firstPaintedMs?: number;
   /** Longest single extension script event, ms. */
   longestEventMs: number;
   /**
@@ -312,6 +317,7 @@ export function analyzeTrace(events: TraceEvent[], extensionId: string, marker =
   const afterEval = extTops.filter((t) => t.e.name !== 'EvaluateScript');
   const restyles = thread.filter((e) => e.name === 'UpdateLayoutTree' && e.ts >= start);
   const mark = events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === marker && e.pid === pid);
+  const painted = mark ? thread.find((e) => e.name === 'Paint' && e.ts >= mark.ts) : undefined;
   return {
     scriptMs,
     threadMs,
@@ -325,6 +331,7 @@ export function analyzeTrace(events: TraceEvent[], extensionId: string, marker =
     tasks: holding.size,
     spanMs,
     firstMarkMs: mark ? us(mark.ts - start) : undefined,
+    firstPaintedMs: painted ? us(painted.ts + (painted.dur ?? 0) - start) : undefined,
     longestEventMs,
     longestAfterEvalMs: us(Math.max(0, ...afterEval.map((t) => t.ms))),
     longestAfterEvalCpuMs: us(Math.max(0, ...afterEval.map((t) => t.cpu))),
