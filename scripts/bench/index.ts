@@ -2,12 +2,18 @@
  * `npm run bench` — performance of the BUILT extension (.output/chrome-mv3) in headless Chromium.
  *
  *   npm run bench -- [--runs 3] [--json out.json] [--sizes 10k,100k,500k] [--fixtures wikipedia-2,iab-1|all|none]
- *                    [--skip-peer] [--skip-sweep] [--ext DIR]
+ *                    [--skip-peer] [--skip-sweep] [--ext DIR] [--warm]
  *
  * Pages are served from loopback at http://www.intgovforum.org:PORT/ (inside the default scope, via
  * --host-resolver-rules) so the content script starts by itself. See trace.ts for how script time is
  * attributed to the extension and inpage.ts for the floor. Numbers are medians over --runs runs, each
  * run in a freshly launched browser, given 2 s to settle after launch.
+ *
+ * Cold (default): the measured page is the first page of the site in that browser, so the content script
+ * is compiled and run for the first time in that renderer (the worst case: the first page a reader opens).
+ * --warm: the same tab first opens a small page of the same site (WARM_PATH) and the measured page comes
+ * second, as when a reader moves from page to page: the renderer, and V8's compilation cache in it, already
+ * hold the content script. The floor is always a median of 5 repeated runs in the page (warm).
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -31,6 +37,7 @@ interface Args {
   sweep: boolean;
   ext: string;
   peerWords: number;
+  warm: boolean;
 }
 
 function parseWords(s: string): number {
@@ -64,6 +71,7 @@ function parseArgs(argv: string[]): Args {
     sweep: true,
     ext: join(ROOT, '.output/chrome-mv3'),
     peerWords: 20_000,
+    warm: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -76,6 +84,7 @@ function parseArgs(argv: string[]): Args {
       a.fixtures = f === 'none' ? [] : f === 'all' ? [...fixtureFiles().keys()] : f.split(',');
     } else if (k === '--skip-peer') a.peer = false;
     else if (k === '--skip-sweep') a.sweep = false;
+    else if (k === '--warm') a.warm = true;
     else if (k === '--ext') a.ext = resolve(v());
     else if (k === '--peer-words') a.peerWords = parseWords(v());
     else if (k === '--help' || k === '-h') {
@@ -87,6 +96,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The small in-scope page opened first in --warm mode (2,000 generated words). */
+const WARM_PATH = '/warm-2000.html';
 const LAUNCH_SETTLE_MS = 2000;
 const median = (xs: number[]): number => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -138,7 +149,7 @@ async function getReport(b: ChromiumWithExtension, url: string): Promise<any> {
 }
 
 /** One measured load of `path` with the extension (plus a control load without it for heap/elements). */
-async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path: string, forms: string[]): Promise<RunResult> {
+async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path: string, forms: string[], warm: boolean): Promise<RunResult> {
   const ctx = b.context;
   // The browser was launched a moment ago: let its own start-up (extension service worker, component
   // set-up) settle first, or the first page of a small size competes with it for the 2 cores (a small
@@ -154,6 +165,12 @@ async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path
 
   const page = await ctx.newPage();
   await page.addInitScript({ content: POLLER });
+  if (warm) {
+    // Same tab, same site: the measured page reuses this renderer. Let this page's work (its pass and
+    // idle-time discovery) finish before tracing starts.
+    await page.goto(`http://${SCOPE_HOST}:${srv.port}${WARM_PATH}`, { waitUntil: 'load', timeout: 60_000 });
+    await sleep(2500);
+  }
   const cdp = await ctx.newCDPSession(page);
   await startTrace(cdp);
   const url = `http://${SCOPE_HOST}:${srv.port}${path}`;
@@ -339,10 +356,11 @@ async function main() {
   const glossary = await loadGlossary(ROOT);
   const forms = glossary.forms;
   console.log(
-    `Governance Lens bench — ${args.runs} run(s) per page, glossary: ${glossary.source} (${glossary.index.terms.length} terms, ${forms.length} forms)` +
+    `Governance Lens bench — ${args.warm ? 'WARM (measured page opened second on its site, same tab)' : 'cold (measured page is the first of its site)'}, ${args.runs} run(s) per page, glossary: ${glossary.source} (${glossary.index.terms.length} terms, ${forms.length} forms)` +
       (glossary.note ? ` [${glossary.note}]` : ''),
   );
   const srv = await startServer();
+  if (args.warm) srv.set(WARM_PATH, { body: generatePage(2_000, forms).html });
   const fixtures = fixtureFiles();
   const pages: { name: string; kind: PageSummary['kind']; path: string }[] = [];
   for (const words of args.sizes) {
@@ -377,7 +395,7 @@ async function main() {
       extensionId = b.extensionId;
       browserVersion ||= b.context.browser()?.version() ?? '';
       try {
-        runs.push(await measureExtension(b, srv, path, forms));
+        runs.push(await measureExtension(b, srv, path, forms, args.warm));
       } finally {
         await b.close();
       }
@@ -610,6 +628,7 @@ async function main() {
           floor: 'bare TreeWalker(SHOW_TEXT) reading .data + one literal-alternation RegExp (escaped, longest first, Unicode boundaries) over the lower-cased joined text; median of 5 in the same page, under the same tracing (floorUntracedMs: without tracing)',
           longestTask: 'longest top-level RunTask containing an extension script event',
           launch: `each page and run in a freshly launched browser, measured after ${LAUNCH_SETTLE_MS} ms for the launch to settle`,
+          start: args.warm ? `warm: the measured page is opened second in its tab, after ${WARM_PATH} of the same site` : 'cold: the measured page is the first page of its site in the browser',
           firstRange: 'content script (annotate.js) evaluation → first rAF in which CSS.highlights glens-* hold a range (console.timeStamp marker)',
           firstPainted: 'content script (annotate.js) evaluation → end of the first Paint event on the page thread after that marker',
           restyle: 'restyleMs / longestRestyleMs: Σ and longest UpdateLayoutTree on the page thread after the content script evaluation (wall)',
