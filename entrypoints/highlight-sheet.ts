@@ -23,12 +23,14 @@ export async function runHighlightSheetScript(): Promise<void> {
   }
   try {
     const read = fetchPageSettings();
-    globalSlot().settings = read;
+    const slot = globalSlot();
+    slot.settings = read;
     // Paused, or Never on this site: take the sheet out while the page is still loading (cheap now, a
     // whole-page restyle later). The content script confirms with validated settings.
     let raw: Awaited<typeof read> | null = null;
     try {
       raw = await read;
+      slot.settingsValue = raw ?? null;
     } catch {
       raw = null; // the content script reads again if this one failed
     }

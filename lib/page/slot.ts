@@ -17,6 +17,8 @@ export interface GlobalSlot {
   sheet?: EarlySheet;
   /** The settings read the document_start script started (lib/settings/prefetch.ts), until taken. */
   settings?: Promise<Record<string, unknown>>;
+  /** That read's reply once it is in (null when it failed), so the content script can use it at once. */
+  settingsValue?: Record<string, unknown> | null;
 }
 
 const GLOBAL_KEY = Symbol.for('glens');

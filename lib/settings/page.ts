@@ -17,6 +17,11 @@ export async function readPageSettings(prefetched?: Promise<RawPageSettings>): P
   } catch {
     return defaultSettings();
   }
+  return pageSettingsFrom(got);
+}
+
+/** Validated settings from what the settings read returned (migrated in memory when older; see above). */
+export function pageSettingsFrom(got: RawPageSettings | null | undefined): Settings {
   let raw = got?.[SETTINGS_STORAGE_KEY];
   const meta = got?.[SETTINGS_META_KEY] as { v?: unknown } | null | undefined;
   const version = typeof meta?.v === 'number' ? meta.v : 1;

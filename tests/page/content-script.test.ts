@@ -34,6 +34,7 @@ afterEach(() => {
   globalSlot().stop?.();
   globalSlot().sheet = undefined;
   globalSlot().settings = undefined;
+  delete globalSlot().settingsValue;
   hl.restore();
   unrect();
 });
@@ -100,6 +101,50 @@ describe('content script entrypoint', () => {
     life.invalidate();
   });
 
+  it('with the prefetched reply already in, starts in the settings task itself (warm start)', async () => {
+    setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
+    const on = { settings: { ...defaultSettings(), paused: false }, settings$: { v: SETTINGS_VERSION } };
+    globalSlot().settings = Promise.resolve(on);
+    globalSlot().settingsValue = on;
+    await fakeBrowser.storage.local.set(on);
+    // A frozen clock: the settings task reads as short as a warm one (the merge is decided on time spent).
+    const realNow = performance.now.bind(performance);
+    const frozen = realNow();
+    performance.now = () => frozen;
+    try {
+      const life = createLifecycle({ alive: () => true });
+      runAnnotateScript(life);
+      expect(hl.registry.size, 'nothing in the evaluating task').toBe(0);
+      await new Promise((r) => setTimeout(r, 0)); // the settings task
+      expect(globalSlot().settingsValue, 'taken (a later copy reads for itself)').toBeUndefined();
+      expect(hl.registry.get(HL_GUIDED)?.size ?? 0, 'painted in the settings task, no task in between').toBeGreaterThan(0);
+      life.invalidate();
+      expect(hl.registry.size).toBe(0);
+    } finally {
+      performance.now = realNow;
+    }
+  });
+
+  it('a prefetched reply in hand that says paused or Never starts nothing and releases the sheet', async () => {
+    for (const stored of [
+      { ...defaultSettings(), paused: true },
+      { ...defaultSettings(), siteModes: { 'intgovforum.org': 'never' as const } },
+    ]) {
+      setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
+      const raw = { settings: stored, settings$: { v: SETTINGS_VERSION } };
+      globalSlot().settings = Promise.resolve(raw);
+      globalSlot().settingsValue = raw;
+      await fakeBrowser.storage.local.set(raw);
+      preAdoptHighlightSheet(document);
+      const life = createLifecycle({ alive: () => true });
+      runAnnotateScript(life);
+      await waitFor(() => sheets().length === 0);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(hl.registry.size).toBe(0);
+      life.invalidate();
+    }
+  });
+
   it('a prefetched read that says paused leaves the page untouched', async () => {
     setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
     const paused = { settings: { ...defaultSettings(), paused: true }, settings$: { v: SETTINGS_VERSION } };
@@ -120,6 +165,7 @@ describe('document_start script', () => {
     await runHighlightSheetScript();
     expect(sheets()).toHaveLength(1);
     expect(globalSlot().settings).toBeInstanceOf(Promise);
+    expect(globalSlot().settingsValue, 'the reply, kept for the content script').toEqual(await globalSlot().settings);
   });
 
   it('takes the sheet out again at once when the stored settings say paused or Never here', async () => {
