@@ -125,38 +125,26 @@ describe('content script entrypoint', () => {
     }
   });
 
-  it('a prefetched reply in hand that says paused or Never starts nothing and releases the sheet', async () => {
-    for (const stored of [
-      { ...defaultSettings(), paused: true },
-      { ...defaultSettings(), siteModes: { 'intgovforum.org': 'never' as const } },
-    ]) {
-      setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
-      const raw = { settings: stored, settings$: { v: SETTINGS_VERSION } };
-      globalSlot().settings = Promise.resolve(raw);
-      globalSlot().settingsValue = raw;
-      await fakeBrowser.storage.local.set(raw);
-      preAdoptHighlightSheet(document);
-      const life = createLifecycle({ alive: () => true });
-      runAnnotateScript(life);
-      await waitFor(() => sheets().length === 0);
-      await new Promise((r) => setTimeout(r, 50));
-      expect(hl.registry.size).toBe(0);
-      life.invalidate();
+  it('a prefetched read that says paused or Never leaves the page untouched (reply pending or in hand)', async () => {
+    for (const inHand of [false, true]) {
+      for (const stored of [
+        { ...defaultSettings(), paused: true },
+        { ...defaultSettings(), siteModes: { 'intgovforum.org': 'never' as const } },
+      ]) {
+        setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
+        const raw = { settings: stored, settings$: { v: SETTINGS_VERSION } };
+        globalSlot().settings = Promise.resolve(raw);
+        if (inHand) globalSlot().settingsValue = raw;
+        await fakeBrowser.storage.local.set(raw);
+        preAdoptHighlightSheet(document);
+        const life = createLifecycle({ alive: () => true });
+        runAnnotateScript(life);
+        await waitFor(() => sheets().length === 0);
+        await new Promise((r) => setTimeout(r, 50));
+        expect(hl.registry.size, `in hand: ${inHand}, ${JSON.stringify(stored.siteModes)}`).toBe(0);
+        life.invalidate();
+      }
     }
-  });
-
-  it('a prefetched read that says paused leaves the page untouched', async () => {
-    setBody('<p>The Internet Governance Forum (IGF) is multistakeholder.</p>');
-    const paused = { settings: { ...defaultSettings(), paused: true }, settings$: { v: SETTINGS_VERSION } };
-    globalSlot().settings = Promise.resolve(paused);
-    await fakeBrowser.storage.local.set(paused);
-    preAdoptHighlightSheet(document);
-    const life = createLifecycle({ alive: () => true });
-    runAnnotateScript(life);
-    await waitFor(() => sheets().length === 0);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(hl.registry.size).toBe(0);
-    life.invalidate();
   });
 });
 
