@@ -406,13 +406,17 @@ export function startAnnotator(opts: StartOptions): Annotator {
     let list = segOccs.get(seg);
     if (!list) {
       // Only segments with occurrences are kept (memory stays proportional to hits, not to page text).
-      if (Number.isNaN(seg.seq)) placeSegment(seg);
+      // A re-scanned segment is placed into the sorted list (binary search + splice): the order stays
+      // valid, so the next one does not re-sort every segment (a re-scan after discovery on a long page
+      // places many, and a sort each was a 10+ ms slice at 500k words).
+      const placed = Number.isNaN(seg.seq);
+      if (placed) placeSegment(seg);
       list = [];
       segOccs.set(seg, list);
       let l = blockSegs.get(seg.block);
       if (!l) blockSegs.set(seg.block, (l = []));
       l.push(seg);
-      orderDirty = true;
+      if (!placed) orderDirty = true;
     }
     return list;
   };

@@ -126,6 +126,35 @@ describe('annotator (Highlight API)', () => {
     for (const o of a.debug.occurrences()) expect(o.range.startContainer.isConnected).toBe(true);
   });
 
+  it('keeps document order for next/previous when re-scanned paragraphs land before, between and after', async () => {
+    setBody(
+      '<p>IGF first</p><div id="m"><p id="a">IGF one</p><p id="b">IXP two</p><p id="c">multistakeholder three</p></div>' +
+        '<div id="n"><p>IXP tail</p></div>',
+    );
+    const a = start();
+    await a.whenDone();
+    const para = (text: string) => Object.assign(document.createElement('p'), { textContent: text });
+    // One batch inside #m: its segments are dropped and re-scanned, each placed among the kept ones.
+    document.getElementById('a')!.before(para('IXP zero'));
+    document.getElementById('b')!.before(para('multistakeholder between'));
+    document.getElementById('m')!.append(para('IGF last'));
+    a.flushMutations();
+    await a.whenDone();
+    // A later batch in #n, then one in #m again.
+    document.getElementById('n')!.prepend(para('multistakeholder in n'));
+    a.flushMutations();
+    await a.whenDone();
+    document.getElementById('c')!.before(para('IXP late'));
+    a.flushMutations();
+    await a.whenDone();
+    const seen: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      a.next();
+      seen.push(a.debug.card.cardElement()?.getAttribute('data-term') ?? '');
+    }
+    expect(seen).toEqual(['igf', 'ixp', 'igf', 'multistakeholder', 'ixp', 'ixp', 'multistakeholder', 'igf', 'multistakeholder', 'ixp']);
+  });
+
   it('tells the badge the number of distinct terms (kept current, no report built) as content comes and goes', async () => {
     setBody(PAGE);
     const seen: { terms: number; state: string }[] = [];
