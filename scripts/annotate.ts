@@ -171,7 +171,8 @@ export async function annotate(opts: AnnotateOptions): Promise<AnnotateResult> {
       if (!opts.hostMap?.includes(resolved.url!.hostname)) await checkLoads(resolved.url!);
     }
     log(`Opening ${url} in ${browser}…`);
-    session = await ExtSession.open(browser, { hostMap: opts.hostMap, headless: opts.headless ?? true });
+    // A saved page is read offline: its remote resources fail at once instead of keeping the tab loading.
+    session = await ExtSession.open(browser, { hostMap: opts.hostMap, headless: opts.headless ?? true, offline: resolved.kind === 'file' });
     const tab = await session.openTab(url);
     const started = Date.now();
     if (!inDefaultScope(url)) {

@@ -162,6 +162,12 @@ export interface OpenOptions {
   headless?: boolean;
   extensionDir?: string;
   viewport?: { width: number; height: number };
+  /**
+   * Requests to anything but loopback (and `hostMap`) fail at once, as with no network. For saved pages
+   * served from a file: their remote scripts and images otherwise keep Firefox waiting on DNS here (with no
+   * network the tab stays on about:blank for minutes). Chromium already fails them fast.
+   */
+  offline?: boolean;
 }
 
 /**
@@ -198,7 +204,19 @@ export class ExtSession {
       });
       return s;
     }
-    const f = await launchFirefox({ hostMap: opts.hostMap, headless: opts.headless, extensionDir: opts.extensionDir, viewport: opts.viewport });
+    const local = ['127.0.0.1', 'localhost', ...(opts.hostMap ?? [])].join(', ');
+    const offline = opts.offline
+      ? {
+          // A proxy on the discard port (connection refused) for every non-local request.
+          'network.proxy.type': 1,
+          'network.proxy.http': '127.0.0.1',
+          'network.proxy.http_port': 9,
+          'network.proxy.ssl': '127.0.0.1',
+          'network.proxy.ssl_port': 9,
+          'network.proxy.no_proxies_on': local,
+        }
+      : undefined;
+    const f = await launchFirefox({ hostMap: opts.hostMap, headless: opts.headless, extensionDir: opts.extensionDir, viewport: opts.viewport, prefs: offline });
     const s = new ExtSession('firefox', f.extensionBase, f.extensionId, undefined, f, undefined);
     const first = (await f.browser.pages())[0] ?? (await f.browser.newPage());
     s.console_ = wrapPuppeteer(first, { extension: true });
@@ -250,10 +268,20 @@ export class ExtSession {
       const tab = await api.tabs.create({ url: u, active: true });
       return tab.id as number;
     }, href);
-    const raw = await pollUntil(async () => (await this.rawPages()).find((p) => !known.has(p) && p.url() === href), {
-      timeoutMs: 20_000,
-      what: `the tab for ${href}`,
-    });
+    // The new tab is the page at `href`; a page script may change its URL at once (history API), so after
+    // a few seconds the one new page of the same origin is taken as well.
+    const t0 = Date.now();
+    const origin = new URL(href).origin;
+    const raw = await pollUntil(
+      async () => {
+        const fresh = (await this.rawPages()).filter((p) => !known.has(p));
+        const exact = fresh.find((p) => p.url() === href);
+        if (exact || Date.now() - t0 < 3000) return exact;
+        const same = fresh.filter((p) => URL.canParse(p.url()) && new URL(p.url()).origin === origin);
+        return same.length === 1 ? same[0] : undefined;
+      },
+      { timeoutMs: 20_000, what: `the tab for ${href}` },
+    );
     const page = this.chromium ? wrapPlaywright(raw as PwPage) : wrapPuppeteer(raw as PpPage);
     await pollUntil(() => page.evaluate(() => document.readyState === 'complete'), { timeoutMs: 30_000, what: `${href} to load` });
     await page.bringToFront();

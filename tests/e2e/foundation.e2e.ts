@@ -126,6 +126,22 @@ describe.each(BROWSERS)('npm run annotate in %s', (browser) => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('reads a saved page that loads remote scripts (offline: they fail at once, the report comes)', () => {
+    // bbc-1 has blocking <script src="http://…"> tags; with no network Firefox kept the tab on about:blank.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `glens-annotate-remote-${browser}-`));
+    const json = path.join(dir, 'report.json');
+    const r = spawnSync('npx', ['tsx', 'scripts/annotate.ts', 'tests/fixtures/real-pages/bbc-1.html', '--browser', browser, '--json', json], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 110_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(fs.readFileSync(json, 'utf8'));
+    expect(report.state).toBe('done');
+    expect(report.url).toMatch(/\/bbc-1\.html$/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('exits 2 with a one-line reason for bad input', () => {
     const run = (...args: string[]) =>
       spawnSync('npx', ['tsx', 'scripts/annotate.ts', ...args, '--browser', browser], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
