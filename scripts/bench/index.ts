@@ -428,26 +428,27 @@ async function main() {
         const h0 = await heapAfterGc(page);
         const cdp = await b.context.newCDPSession(page);
         await cdp.send('Performance.enable');
+        const metric = async (name: string): Promise<number> =>
+          ((await cdp.send('Performance.getMetrics')) as any).metrics.find((m: any) => m.name === name)?.value ?? NaN;
         // The renderer main thread's CPU time (ThreadTime, s) around the run: compared with the
         // extension's thread time, as the ratio targets compare CPU next to wall.
-        const threadTime = async () => ((await cdp.send('Performance.getMetrics')) as any).metrics.find((m: any) => m.name === 'ThreadTime')?.value ?? NaN;
-        const c0 = await threadTime();
+        const c0 = await metric('ThreadTime');
         const res: any = await page.evaluate(markJsExpr(forms));
-        const c1 = await threadTime();
-        const { metrics } = (await cdp.send('Performance.getMetrics')) as any;
-        const h1 = (metrics.find((m: any) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 1_048_576;
+        const c1 = await metric('ThreadTime');
+        const h1 = (await metric('JSHeapUsedSize')) / 1_048_576;
         markRuns.push({ ms: res.ms, cpuMs: (c1 - c0) * 1000, marks: res.marks, heapGrowthMB: h1 - h0 });
       } finally {
         await b.close();
       }
     }
     const markMs = median(markRuns.map((r) => r.ms));
+    const markCpuMs = median(markRuns.map((r) => r.cpuMs));
     peer = {
       words: args.peerWords,
-      markJs: { ms: markMs, cpuMs: median(markRuns.map((r) => r.cpuMs)), marks: median(markRuns.map((r) => r.marks)), heapGrowthMB: median(markRuns.map((r) => r.heapGrowthMB)), runs: markRuns },
+      markJs: { ms: markMs, cpuMs: markCpuMs, marks: median(markRuns.map((r) => r.marks)), heapGrowthMB: median(markRuns.map((r) => r.heapGrowthMB)), runs: markRuns },
       extension: extS,
       speedup: markMs / extS.median.extScriptMs,
-      speedupCpu: median(markRuns.map((r) => r.cpuMs)) / extS.median.extThreadMs,
+      speedupCpu: markCpuMs / extS.median.extThreadMs,
     };
     process.stdout.write(` mark.js ${f1(markMs)} ms vs extension ${f1(extS.median.extScriptMs)} ms\n`);
   }
