@@ -13,13 +13,15 @@
  * is compiled and run for the first time in that renderer (the worst case: the first page a reader opens).
  * --warm: the same tab first opens a small page of the same site (WARM_PATH) and the measured page comes
  * second, as when a reader moves from page to page: the renderer, and V8's compilation cache in it, already
- * hold the content script. The floor is always a median of 5 repeated runs in the page (warm).
+ * hold the content script. The floor is always a median of 5 repeated runs in the page's main world (hot).
+ * A second, like-for-like floor runs the same pass once in each of 3 fresh isolated worlds (isolatedFloors),
+ * the conditions the content script's single pass meets; both ratios are printed and both targets judged.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { generatePage } from './generate';
 import { loadGlossary, syntheticIndex } from './glossary';
 import { HIGHLIGHT_SIZES, PAGE_SHAPE, POLLER, floorExpr, markJsExpr, matcherSweepExpr } from './inpage';
@@ -108,6 +110,8 @@ const median = (xs: number[]): number => {
 interface RunResult {
   trace: ExtensionTraceStats;
   floor: { walkMs: number; matchMs: number; totalMs: number; hits: number; nodes: number; chars: number; untracedMs?: number; cpuMs?: number };
+  /** The same floor, one pass in each of ISO_WORLDS fresh isolated worlds (medians; see isolatedFloors). */
+  floorIso: { walkMs: number; matchMs: number; totalMs: number; cpuMs: number; hits: number };
   ranges: number;
   highlights: Record<string, number>;
   report: any;
@@ -120,6 +124,33 @@ interface RunResult {
   words: number;
   loadMs: number;
   waitedMs: number;
+}
+
+/** Fresh isolated worlds in which the like-for-like floor runs once each. */
+const ISO_WORLDS = 3;
+
+/**
+ * The floor as a content script meets it: one pass (floorExpr with 1 run) in a fresh isolated world of
+ * the page, once per world. A content script runs in an isolated world, where each DOM node's JS wrapper
+ * is created on first access and found through a per-world map (in the main world it sits in the node),
+ * and the extension's pass is a first pass, not the median of repeated ones. Measured on the 100k page:
+ * the bare walk takes ~16 ms on a first isolated pass against ~2 ms hot in the main world.
+ */
+async function isolatedFloors(cdp: CDPSession, forms: string[], n: number): Promise<RunResult['floor'][]> {
+  const { frameTree } = (await cdp.send('Page.getFrameTree')) as { frameTree: { frame: { id: string } } };
+  const out: RunResult['floor'][] = [];
+  for (let i = 0; i < n; i++) {
+    const { executionContextId } = (await cdp.send('Page.createIsolatedWorld', { frameId: frameTree.frame.id, worldName: `glens-bench-floor-${i}` })) as {
+      executionContextId: number;
+    };
+    const r = (await cdp.send('Runtime.evaluate', { expression: floorExpr(forms, 1, 'glens-isofloor'), contextId: executionContextId, returnByValue: true })) as {
+      result: { value?: RunResult['floor'][] };
+      exceptionDetails?: { text: string };
+    };
+    if (!r.result.value) throw new Error(`isolated floor failed: ${r.exceptionDetails?.text ?? 'no value'}`);
+    out.push(r.result.value[0]);
+  }
+  return out;
 }
 
 async function heapAfterGc(page: Page): Promise<number> {
@@ -189,7 +220,9 @@ async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path
     } else if (Date.now() - since > (n > 0 ? 800 : 3000)) break;
   }
   const waitedMs = Date.now() - t0;
-  // The floor runs under the same tracing, so the ratio compares like with like.
+  // The floor runs under the same tracing, so the ratio compares like with like. The isolated-world floor
+  // goes first, so its RegExp is compiled in its own first pass too.
+  const isoFloors = await isolatedFloors(cdp, forms, ISO_WORLDS);
   const floors: RunResult['floor'][] = await page.evaluate(floorExpr(forms, 5));
   const events = await stopTrace(cdp);
   await cdp.detach();
@@ -216,9 +249,17 @@ async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path
     untracedMs: median(floorsUntraced.map((f) => f.totalMs)),
     cpuMs: median(spans.map((x) => x.cpuMs)),
   };
+  const floorIso = {
+    walkMs: median(isoFloors.map((f) => f.walkMs)),
+    matchMs: median(isoFloors.map((f) => f.matchMs)),
+    totalMs: median(isoFloors.map((f) => f.totalMs)),
+    cpuMs: median(markedSpans(events, 'glens-isofloor').map((x) => x.cpuMs)),
+    hits: isoFloors[0].hits,
+  };
   return {
     trace,
     floor,
+    floorIso,
     ranges,
     highlights,
     report,
@@ -250,6 +291,11 @@ interface PageSummary {
     floorCpuMs: number;
     ratio: number;
     ratioCpu: number;
+    floorIsoMs: number;
+    floorIsoWalkMs: number;
+    floorIsoCpuMs: number;
+    ratioIso: number;
+    ratioIsoCpu: number;
     longestTaskCpuMs: number;
     longestExtInTaskMs: number;
     longestTaskMs: number;
@@ -289,6 +335,11 @@ function summarize(name: string, kind: PageSummary['kind'], runs: RunResult[]): 
       floorUntracedMs: m((r) => r.floor.untracedMs),
       floorCpuMs: m((r) => r.floor.cpuMs),
       ratioCpu: median(runs.map((r) => r.trace.threadMs / (r.floor.cpuMs ?? NaN))),
+      floorIsoMs: m((r) => r.floorIso?.totalMs),
+      floorIsoWalkMs: m((r) => r.floorIso?.walkMs),
+      floorIsoCpuMs: m((r) => r.floorIso?.cpuMs),
+      ratioIso: median(runs.map((r) => r.trace.scriptMs / (r.floorIso?.totalMs ?? NaN))),
+      ratioIsoCpu: median(runs.map((r) => r.trace.threadMs / (r.floorIso?.cpuMs ?? NaN))),
       longestTaskCpuMs: m((r) => r.trace.longestTaskCpuMs),
       longestExtInTaskMs: m((r) => r.trace.longestExtInTaskMs),
       ratio: median(ratios),
@@ -549,6 +600,28 @@ async function main() {
       '  on the generated pages, which run no script, all of it is caused by the extension.',
   );
 
+  console.log('\nLike-for-like floor: the same pass once, in a fresh isolated world (where a content script runs), median of ' + ISO_WORLDS + ' worlds');
+  console.log(
+    table(
+      ['page', 'ext wall', 'iso floor wall', 'its walk', 'ratio', 'ext CPU', 'iso floor CPU', 'ratio CPU', 'hot floor CPU'],
+      summaries.map((s) => [
+        s.name,
+        f1(s.median.extScriptMs),
+        f1(s.median.floorIsoMs),
+        f1(s.median.floorIsoWalkMs),
+        f2(s.median.ratioIso),
+        f1(s.median.extThreadMs),
+        f1(s.median.floorIsoCpuMs),
+        f2(s.median.ratioIsoCpu),
+        f1(s.median.floorCpuMs),
+      ]),
+    ),
+  );
+  console.log(
+    '  hot floor = the table above: the median of 5 repeated passes in the main world, where DOM wrappers live in the nodes\n' +
+      '  and, after the first pass, already exist. The extension makes one first pass in an isolated world.',
+  );
+
   if (peer) {
     console.log(
       `\nPeer (${peer.words / 1000}k words, ${forms.length} forms): mark.js ${f1(peer.markJs.ms)} ms (${peer.markJs.marks} marks, Δheap ${f1(peer.markJs.heapGrowthMB)} MB)` +
@@ -580,9 +653,14 @@ async function main() {
   const targets: { target: string; pass: boolean; detail: string }[] = [];
   for (const s of gen.filter((s) => s.words >= 100_000)) {
     targets.push({
-      target: `script ≤ 3× floor at ${s.name}`,
+      target: `script ≤ 3× floor at ${s.name} (hot floor: median of 5 passes, main world)`,
       pass: s.median.ratio <= 3 && s.median.ratioCpu <= 3,
       detail: `wall ${f2(s.median.ratio)}× (${f1(s.median.extScriptMs)} / ${f1(s.median.floorMs)} ms), CPU ${f2(s.median.ratioCpu)}× (${f1(s.median.extThreadMs)} / ${f1(s.median.floorCpuMs)} ms)`,
+    });
+    targets.push({
+      target: `script ≤ 3× floor at ${s.name} (like-for-like floor: one pass, fresh isolated world)`,
+      pass: s.median.ratioIso <= 3 && s.median.ratioIsoCpu <= 3,
+      detail: `wall ${f2(s.median.ratioIso)}× (${f1(s.median.extScriptMs)} / ${f1(s.median.floorIsoMs)} ms), CPU ${f2(s.median.ratioIsoCpu)}× (${f1(s.median.extThreadMs)} / ${f1(s.median.floorIsoCpuMs)} ms)`,
     });
   }
   const allLong = Math.max(...summaries.map((s) => s.median.longestTaskMs));

@@ -35,14 +35,14 @@ export const PAGE_SHAPE = `(() => {
  * RegExp of the glossary's forms (escaped, longest first, Unicode boundaries) over the lower-cased
  * concatenated text. The RegExp object is built before timing; its first exec (V8 compiles lazily) is inside.
  */
-export function floorExpr(forms: readonly string[], runs: number): string {
-  return `((forms, runs) => {
+export function floorExpr(forms: readonly string[], runs: number, label = 'glens-floor'): string {
+  return `((forms, runs, label) => {
   const esc = (s) => s.replace(/[.*+?^\${}()|[\\]\\\\]/g, '\\\\$&');
   const alt = [...new Set(forms.map((f) => f.toLowerCase()))].sort((a, b) => b.length - a.length).map(esc).join('|');
   const out = [];
   for (let r = 0; r < runs; r++) {
     const re = new RegExp('(?<![\\\\p{L}\\\\p{N}])(?:' + alt + ')(?![\\\\p{L}\\\\p{N}])', 'gu');
-    console.timeStamp('glens-floor-start');
+    console.timeStamp(label + '-start');
     const t0 = performance.now();
     const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     const parts = [];
@@ -53,11 +53,11 @@ export function floorExpr(forms: readonly string[], runs: number): string {
     let hits = 0;
     while (re.exec(text)) hits++;
     const t2 = performance.now();
-    console.timeStamp('glens-floor-end');
+    console.timeStamp(label + '-end');
     out.push({ walkMs: t1 - t0, matchMs: t2 - t1, totalMs: t2 - t0, hits, nodes: parts.length, chars: text.length });
   }
   return out;
-})(${JSON.stringify(forms)}, ${runs})`;
+})(${JSON.stringify(forms)}, ${runs}, ${JSON.stringify(label)})`;
 }
 
 /** mark.js over the body with the glossary's forms (mark.js must already be injected). */
