@@ -62,6 +62,30 @@ describe('walk', () => {
     expect(raw.map((s) => [s.text, s.nodes.map((n) => n.data), s.starts])).toEqual(slow.map((s) => [s.text, s.nodes.map((n) => n.data), s.starts]));
   });
 
+  it('reads a block with no element inside as simple without running the selector list', () => {
+    setBody('<div><p>plain text</p><p>with <b>bold</b></p><table><tr><td>cell</td></tr></table></div>');
+    const calls: Element[] = [];
+    const orig = Element.prototype.querySelector;
+    Element.prototype.querySelector = function (this: Element, sel: string) {
+      calls.push(this);
+      return orig.call(this, sel);
+    } as typeof orig;
+    try {
+      const raw: Segment[] = [];
+      const w = new TextWalker(document.body);
+      while (!w.run(1e9, raw));
+      expect(raw.map((s) => [s.text, s.lazy?.localName])).toEqual([
+        ['plain text', 'p'],
+        ['with bold', 'p'],
+        ['cell', 'td'],
+      ]);
+    } finally {
+      Element.prototype.querySelector = orig;
+    }
+    // Only the blocks with elements inside ask the selector: the div, the second p, the table parts.
+    expect(calls.map((e) => e.localName)).toEqual(['div', 'p', 'table', 'tbody', 'tr']);
+  });
+
   it('refuses to resolve a lazy segment whose block changed since it was read', () => {
     setBody('<p>The <em>Internet</em> Governance Forum</p>');
     const out: Segment[] = [];
