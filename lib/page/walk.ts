@@ -86,7 +86,8 @@ function isSimpleBlock(el: Element): boolean {
   if (!fastOk) return false;
   // No element inside (text and comments only): nothing the selector looks for can be there. Most table
   // cells, list items and short paragraphs of real pages; skips the selector list's per-block cost.
-  if (el.firstElementChild === null) return true;
+  // A count, not firstElementChild: that would create a JS wrapper for the child in the isolated world.
+  if (el.childElementCount === 0) return true;
   try {
     if (notSimple === null) {
       // `:not(:defined)` catches custom elements (possible shadow hosts); only where `:defined` works
