@@ -425,9 +425,11 @@ export function startAnnotator(opts: StartOptions): Annotator {
   const addOcc = (seg: Segment, start: number, end: number, term: number) => {
     const t = index.terms[term];
     if (!t) return;
-    // Lazy segments read their text nodes only now, when they have an occurrence.
-    if (seg.lazy !== undefined && seg.lazy !== null) resolveSegment(seg);
-    if (seg.nodes.length === 0) return; // its block changed since it was read: the observer re-scans it
+    // Lazy segments read their text nodes only now, when they have an occurrence, and only as far as it
+    // (all of them under the wrapping fallback, whose splits would change the nodes read later).
+    // False: its block changed since it was read (the observer re-scans it).
+    if ((seg.lazy || seg.rest) && !resolveSegment(seg, painter.kind === 'wrap' ? Infinity : end)) return;
+    if (seg.nodes.length === 0) return;
     const list = occListOf(seg);
     const starts = seg.starts;
     const nodes = seg.nodes;

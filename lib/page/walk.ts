@@ -49,6 +49,12 @@ export interface Segment {
    * which the annotator does only for segments that have occurrences.
    */
   lazy?: Element | null;
+  /**
+   * A lazy segment read only as far as its occurrences so far need (see `resolveSegment`): the walker
+   * over its block and the text length read (`tw` null: the block changed after a first read, so nothing
+   * more is read). Null once every node is read.
+   */
+  rest?: { tw: TreeWalker | null; pos: number } | null;
 }
 
 export interface WalkOptions {
@@ -108,36 +114,64 @@ function isSimpleBlock(el: Element): boolean {
 }
 
 /**
- * Read the text nodes of a lazy segment (see Segment.lazy). Returns false, leaving `nodes` empty, when
- * the block's text changed since it was read (the MutationObserver re-scans it).
+ * Read the text nodes of a lazy segment (see Segment.lazy) far enough to cover `[0, upTo)` of its text
+ * (default: all of it), so an occurrence early in a long paragraph does not read the nodes after it.
+ * Returns false when what is read does not fit the text read by the walk (the block changed since; the
+ * MutationObserver re-scans it): on a first read `nodes` is then left empty, as if nothing was read.
  */
-export function resolveSegment(seg: Segment): boolean {
+export function resolveSegment(seg: Segment, upTo = Infinity): boolean {
   const el = seg.lazy;
-  if (!el) return seg.nodes.length > 0;
-  seg.lazy = null;
-  // The common paragraph: one text node (no walker needed).
-  const only = el.firstChild;
-  if (only !== null && only === el.lastChild && only.nodeType === 3) {
-    if ((only as Text).length !== seg.text.length) return false;
-    seg.nodes = [only as Text];
-    seg.starts = [0];
-    return true;
+  if (el) {
+    seg.lazy = null;
+    // The common paragraph: one text node (no walker needed).
+    const only = el.firstChild;
+    if (only !== null && only === el.lastChild && only.nodeType === 3) {
+      if ((only as Text).length !== seg.text.length) return false;
+      seg.nodes = [only as Text];
+      seg.starts = [0];
+      return true;
+    }
+    seg.nodes = [];
+    seg.starts = [];
+    seg.rest = { tw: (el.ownerDocument ?? document).createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */), pos: 0 };
   }
-  const nodes: Text[] = [];
-  const starts: number[] = [];
-  let pos = 0;
-  const tw = (el.ownerDocument ?? document).createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
-  for (let n = tw.nextNode(); n !== null; n = tw.nextNode()) {
-    const len = (n as Text).length;
-    if (len === 0) continue;
+  const rest = seg.rest;
+  if (!rest) return seg.nodes.length > 0;
+  const tw = rest.tw;
+  if (tw === null) return false;
+  const len = seg.text.length;
+  const want = upTo < len ? upTo : len;
+  const { nodes, starts } = seg;
+  let pos = rest.pos;
+  while (pos < want) {
+    const n = tw.nextNode();
+    if (n === null) break;
+    const l = (n as Text).length;
+    if (l === 0) continue;
     nodes.push(n as Text);
     starts.push(pos);
-    pos += len;
+    pos += l;
   }
-  if (pos !== seg.text.length) return false;
-  seg.nodes = nodes;
-  seg.starts = starts;
-  return true;
+  rest.pos = pos;
+  // Fewer characters than the walk read, or more: the block changed.
+  let ok = pos >= want && pos <= len;
+  if (ok && pos === len) {
+    // Everything read: only empty text nodes may follow.
+    for (let n = tw.nextNode(); n !== null; n = tw.nextNode()) if ((n as Text).length > 0) ok = false;
+    seg.rest = null;
+  }
+  if (!ok) {
+    if (el) {
+      // A first read: as if nothing was read (the segment gets no occurrence).
+      seg.rest = null;
+      seg.nodes = [];
+      seg.starts = [];
+    } else {
+      // Occurrences already recorded keep their nodes; no further one is added.
+      seg.rest = { tw: null, pos };
+    }
+  }
+  return ok;
 }
 
 export function isSkipElement(el: Element): boolean {

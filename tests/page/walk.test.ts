@@ -5,6 +5,14 @@ import { setBody } from './helpers';
 
 const texts = () => collectSegments(document.body).map((s) => s.text.trim());
 
+/** The walker's raw output over the body (lazy segments left unread). */
+function rawSegments(): Segment[] {
+  const out: Segment[] = [];
+  const w = new TextWalker(document.body);
+  while (!w.run(1e9, out));
+  return out;
+}
+
 describe('walk', () => {
   it('joins inline text within a block and separates blocks', () => {
     setBody('<p><em>Internet</em> Governance <a href="#">Forum</a> met.</p><p>Second <b>para</b></p><div>a<p>b</p>c</div>');
@@ -71,10 +79,7 @@ describe('walk', () => {
       return orig.call(this, sel);
     } as typeof orig;
     try {
-      const raw: Segment[] = [];
-      const w = new TextWalker(document.body);
-      while (!w.run(1e9, raw));
-      expect(raw.map((s) => [s.text, s.lazy?.localName])).toEqual([
+      expect(rawSegments().map((s) => [s.text, s.lazy?.localName])).toEqual([
         ['plain text', 'p'],
         ['with bold', 'p'],
         ['cell', 'td'],
@@ -84,6 +89,31 @@ describe('walk', () => {
     }
     // Only the blocks with elements inside ask the selector: the div, the second p, the table parts.
     expect(calls.map((e) => e.localName)).toEqual(['div', 'p', 'table', 'tbody', 'tr']);
+  });
+
+  it('reads a lazy segment only as far as asked, then on demand to the end', () => {
+    setBody('<p>The <em>Internet</em> Governance <a href="#">Forum</a> met in <b>Paris</b> today.</p>');
+    const seg = rawSegments()[0];
+    expect(seg.text).toBe('The Internet Governance Forum met in Paris today.');
+    // [4, 12) is "Internet": the first two text nodes cover it.
+    expect(resolveSegment(seg, 12)).toBe(true);
+    expect(seg.nodes.map((n) => n.data)).toEqual(['The ', 'Internet']);
+    expect(resolveSegment(seg, 29)).toBe(true);
+    expect(seg.nodes.map((n) => n.data)).toEqual(['The ', 'Internet', ' Governance ', 'Forum']);
+    expect(resolveSegment(seg)).toBe(true);
+    expect(seg.nodes.map((n) => n.data)).toEqual(['The ', 'Internet', ' Governance ', 'Forum', ' met in ', 'Paris', ' today.']);
+    expect(seg.starts).toEqual([0, 4, 12, 24, 29, 37, 42]);
+    expect(seg.rest).toBeNull();
+  });
+
+  it('stops reading a partly read segment whose block changed: earlier nodes stay, no further occurrence', () => {
+    setBody('<p>The <em>Internet</em> Governance <a href="#">Forum</a> met in <b>Paris</b> today.</p>');
+    const seg = rawSegments()[0];
+    expect(resolveSegment(seg, 12)).toBe(true);
+    document.querySelector('b')!.textContent = 'Geneva, Switzerland,';
+    expect(resolveSegment(seg, 45)).toBe(false);
+    expect(seg.nodes.slice(0, 2).map((n) => n.data)).toEqual(['The ', 'Internet']);
+    expect(resolveSegment(seg, 12)).toBe(false);
   });
 
   it('refuses to resolve a lazy segment whose block changed since it was read', () => {
