@@ -166,7 +166,8 @@ class TrieMatcher implements Matcher {
   private trie: TokenTrie;
   private guards: Guards;
   /** Folded keys of each term's forms (for the "(ACRONYM)" expansion check), built on first use. */
-  private formKeysCache: Set<string>[] | null = null;
+  /** Folded keys of a term's forms, built per term on first need (an acronym after "("). */
+  private readonly formKeysCache = new Map<number, Set<string>>();
 
   constructor(
     readonly index: CompiledIndex,
@@ -192,12 +193,14 @@ class TrieMatcher implements Matcher {
   }
 
   private formKeys(term: number): Set<string> {
-    if (!this.formKeysCache) {
-      const keys = this.index.terms.map(() => new Set<string>());
-      for (const f of this.index.forms) keys[f.term]?.add(foldKey(f.text));
-      this.formKeysCache = keys;
+    let keys = this.formKeysCache.get(term);
+    if (!keys) {
+      // Only this term's forms: folding all 700+ forms at the first "(IGF)" of a page was a few ms.
+      keys = new Set<string>();
+      for (const f of this.index.forms) if (f.term === term) keys.add(foldKey(f.text));
+      this.formKeysCache.set(term, keys);
     }
-    return this.formKeysCache[term] ?? new Set();
+    return keys;
   }
 
   /** JSON-safe snapshot of the built structures (entries refer to forms by index). */
