@@ -165,8 +165,7 @@ function usablePrebuilt(p: unknown, index: CompiledIndex): p is PrebuiltMatcher 
 class TrieMatcher implements Matcher {
   private trie: TokenTrie;
   private guards: Guards;
-  /** Folded keys of each term's forms (for the "(ACRONYM)" expansion check), built on first use. */
-  /** Folded keys of a term's forms, built per term on first need (an acronym after "("). */
+  /** Folded keys of a term's forms (for the "(ACRONYM)" expansion check), built per term on first need. */
   private readonly formKeysCache = new Map<number, Set<string>>();
 
   constructor(
