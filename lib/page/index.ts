@@ -21,7 +21,7 @@ import {
   type Undo,
 } from './paint';
 import { DEFAULT_BUDGET_MS, newStats, pickSchedule, runSliced, timeoutSchedule, type Schedule, type SliceStats } from './scheduler';
-import { blockOf, isBlockElement, isSkipElement, lastLE, makeChunk, resolveSegment, TextWalker, type Chunk, type Segment } from './walk';
+import { blockOf, isBlockElement, isSkipElement, lastLE, makeChunk, resolveSegment, spanStillReads, TextWalker, type Chunk, type Segment } from './walk';
 
 export { HOST_TAG } from './constants';
 export { globalSlot, type GlobalSlot } from './slot';
@@ -430,7 +430,6 @@ export function startAnnotator(opts: StartOptions): Annotator {
     // False: its block changed since it was read (the observer re-scans it).
     if ((seg.lazy || seg.rest) && !resolveSegment(seg, painter.kind === 'wrap' ? Infinity : end)) return;
     if (seg.nodes.length === 0) return;
-    const list = occListOf(seg);
     const starts = seg.starts;
     const nodes = seg.nodes;
     const i0 = lastLE(starts, start);
@@ -441,6 +440,10 @@ export function startAnnotator(opts: StartOptions): Annotator {
     const b = nodes[i1];
     const ao = start - starts[i0];
     const bo = end - starts[i1];
+    // The page may have changed the block since the walk read it: never paint other characters (the
+    // observer re-scans the block). Not under the wrapping fallback, whose splits shorten the nodes.
+    if (painter.kind !== 'wrap' && !spanStillReads(seg, i0, ao, i1, bo, start, end)) return;
+    const list = occListOf(seg);
     const o: Occ = {
       term,
       seg,

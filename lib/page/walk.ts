@@ -189,6 +189,24 @@ export function resolveSegment(seg: Segment, upTo = Infinity): boolean {
   return ok;
 }
 
+/**
+ * True when nodes `i0..i1` of `seg` (from offset `ao` in the first to `bo` in the last) still read as
+ * `seg.text` does over [start, end), newlines aside. A range must not land on other characters when the
+ * page changed the block after the walk read it (a partial read checks lengths only as far as it reads).
+ */
+export function spanStillReads(seg: Segment, i0: number, ao: number, i1: number, bo: number, start: number, end: number): boolean {
+  const want = seg.text.slice(start, end);
+  let got: string;
+  if (i0 === i1) got = seg.nodes[i0].data.slice(ao, bo);
+  else {
+    got = seg.nodes[i0].data.slice(ao);
+    for (let i = i0 + 1; i < i1; i++) got += seg.nodes[i].data;
+    got += seg.nodes[i1].data.slice(0, bo);
+  }
+  if (got === want) return true;
+  return got.length === want.length && got.replace(/[\n\r]/g, ' ') === want;
+}
+
 export function isSkipElement(el: Element): boolean {
   if (SKIP_TAGS.has(el.localName)) return true;
   // One native selector match filters the common case (attributes, none of them relevant).

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { blockOf, collectSegments, lastLE, makeChunk, resolveSegment, segmentPoints, TextWalker, type Segment } from '@/lib/page/walk';
+import { blockOf, collectSegments, lastLE, makeChunk, resolveSegment, segmentPoints, spanStillReads, TextWalker, type Segment } from '@/lib/page/walk';
 import { setBody } from './helpers';
 
 const texts = () => collectSegments(document.body).map((s) => s.text.trim());
@@ -115,6 +115,20 @@ describe('walk', () => {
     expect(resolveSegment(seg, 45)).toBe(false);
     expect(seg.nodes.slice(0, 2).map((n) => n.data)).toEqual(['The ', 'Internet']);
     expect(resolveSegment(seg, 12)).toBe(false);
+  });
+
+  it('tells whether the nodes under an occurrence still read as the walk read them', () => {
+    setBody('<p>The <em>Internet</em>\nGovernance <a href="#">Forum</a> met in <b>Paris</b> today.</p>');
+    const seg = rawSegments()[0];
+    expect(resolveSegment(seg, 29)).toBe(true);
+    // "Internet Governance Forum" spans three nodes and a newline that the walk read as a space.
+    expect(seg.text.slice(4, 29)).toBe('Internet Governance Forum');
+    expect(spanStillReads(seg, 1, 0, 3, 5, 4, 29)).toBe(true);
+    // A same-length change before the occurrence leaves it where it was; a longer one moves it.
+    (seg.nodes[0] as Text).data = 'Our ';
+    expect(spanStillReads(seg, 1, 0, 3, 5, 4, 29)).toBe(true);
+    (seg.nodes[1] as Text).data = 'Web';
+    expect(spanStillReads(seg, 1, 0, 3, 5, 4, 29)).toBe(false);
   });
 
   it('refuses to resolve a lazy segment whose block changed since it was read', () => {
