@@ -457,7 +457,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
     list.push(o);
     if (termOccs[term]++ === 0) distinctTerms++;
     if (i0 === i1) hit.add(a, ao, bo, o);
-    else for (let i = i0; i <= i1; i++) hit.add(nodes[i], i === i0 ? ao : 0, i === i1 ? bo : nodes[i].data.length, o);
+    else for (let i = i0; i <= i1; i++) hit.add(nodes[i], i === i0 ? ao : 0, i === i1 ? bo : nodes[i].length, o);
     paintProvisional(o);
   };
 

@@ -196,12 +196,19 @@ export function resolveSegment(seg: Segment, upTo = Infinity): boolean {
  */
 export function spanStillReads(seg: Segment, i0: number, ao: number, i1: number, bo: number, start: number, end: number): boolean {
   const want = seg.text.slice(start, end);
+  const nodes = seg.nodes;
   let got: string;
-  if (i0 === i1) got = seg.nodes[i0].data.slice(ao, bo);
-  else {
-    got = seg.nodes[i0].data.slice(ao);
-    for (let i = i0 + 1; i < i1; i++) got += seg.nodes[i].data;
-    got += seg.nodes[i1].data.slice(0, bo);
+  // substringData, not data: reading `data` copies the whole node each time in Firefox (a 5 MB text
+  // node with many occurrences never settled).
+  try {
+    if (i0 === i1) got = nodes[i0].substringData(ao, bo - ao);
+    else {
+      got = nodes[i0].substringData(ao, nodes[i0].length - ao);
+      for (let i = i0 + 1; i < i1; i++) got += nodes[i].substringData(0, nodes[i].length);
+      got += nodes[i1].substringData(0, bo);
+    }
+  } catch {
+    return false; // an offset past a node that got shorter
   }
   if (got === want) return true;
   return got.length === want.length && got.replace(/[\n\r]/g, ' ') === want;
