@@ -85,6 +85,8 @@ export interface StartOptions {
   guidanceTitles?: Record<string, { kind: string; title: string }>;
   /** Mutation debounce (ms). */
   debounceMs?: number;
+  /** After the first paint, how long slices leave room for frames and commit every slice (ms, default 100). */
+  frameMs?: number;
   /**
    * Fuzzy discovery after the main pass (needs `matcher.addForms`): idle time it may use in total (ms,
    * default 300; 0 = off). It runs only when the pass found at least DISCOVERY_MIN_TERMS distinct terms.
@@ -214,7 +216,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
    */
   let wantFrame = 0;
   let frameUntil = 0;
-  const FRAME_MS = 100;
+  const FRAME_MS = opts.frameMs ?? 100;
   const baseSchedule = pickSchedule();
   const sliceSchedule: Schedule = (fn) => {
     if (wantFrame === 1) {
@@ -329,12 +331,48 @@ export function startAnnotator(opts: StartOptions): Annotator {
   undos.push(() => card.dispose());
   const isOwn = (n: Node) => n === card.hostElement() || (n.nodeType === 1 && (n as Element).localName === HOST_TAG);
 
+  // ---- committing painted ranges (Highlight API)
+  /**
+   * Chromium rebuilds the markers of every registered range in the frame after any change to a highlight,
+   * so ranges are committed in batches (lib/page/paint.ts): at once while the first frames of the pass are
+   * being painted (the viewport), then whenever the waiting ranges are as many as those shown (so all the
+   * rebuilds of a pass cost about twice the last one), at the end of every pass and re-scan, and never
+   * later than COMMIT_LAG_MS after a range was added.
+   */
+  const COMMIT_LAG_MS = 250;
+  let commitTimer: ReturnType<typeof setTimeout> | null = null;
+  const commitNow = () => {
+    if (commitTimer !== null) clearTimeout(commitTimer);
+    commitTimer = null;
+    if (!painter.pending?.() || stopped) return;
+    try {
+      painter.commit?.();
+    } catch {
+      // a highlight that refuses ranges: they stay unpainted, the rest of the extension goes on
+    }
+  };
+  undos.push(() => {
+    if (commitTimer !== null) clearTimeout(commitTimer);
+    commitTimer = null;
+  });
+  /** End of a slice: commit now or leave the batch to grow (see above). */
+  const commitAtSliceEnd = () => {
+    const waiting = painter.pending?.() ?? 0;
+    if (!waiting) return;
+    const shown = painter.size() - waiting;
+    if (shown === 0 || wantFrame === 1 || waiting >= shown) commitNow();
+  };
+  const commitLater = () => {
+    if (commitTimer === null && painter.pending?.()) commitTimer = setTimeout(commitNow, COMMIT_LAG_MS);
+  };
+
   // ---- painting decisions
   const wantKind = (o: Occ) => settings.kinds === 'all' || o.guided;
   const paint = (o: Occ) => {
     if (o.handle) return;
     o.handle = painter.add(o.range, o.guided);
     handleToOcc.set(o.handle, o);
+    commitLater();
     if (firstPaintMs < 0) firstPaintMs = performance.now() - t0;
     if (wantFrame === 0) {
       wantFrame = 1;
@@ -738,8 +776,10 @@ export function startAnnotator(opts: StartOptions): Annotator {
       // included, stays within ~8 ms: a step may overrun its aim by ~1 ms, and the task must stay ≤ 10 ms.
       firstMaxMs: Math.max(2, 8 - (performance.now() - Math.min(t0, opts.taskStart ?? t0))),
       firstDone: () => firstPaintMs >= 0,
+      onSlice: commitAtSliceEnd,
       onDone: () => {
         settleDensity();
+        commitNow();
         annotateMs = performance.now() - passStart;
         notifyChange();
         startDiscovery(gen, () => {
@@ -863,8 +903,10 @@ export function startAnnotator(opts: StartOptions): Annotator {
         budgetMs: budget,
         stats,
         cancelled: () => stopped || gen !== generation,
+        onSlice: commitAtSliceEnd,
         onDone: () => {
           settleDensity();
+          commitNow();
           notifyChange();
         },
       }),
@@ -1188,6 +1230,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
       Object.assign(settings, s);
       if (!stopped) {
         reconcile();
+        commitNow();
         card.refresh();
       }
     },

@@ -126,8 +126,15 @@ export interface Painter {
   remove(handle: unknown, guided: boolean): void;
   /** Paint (or clear with null) the keyboard focus. */
   setFocus(handle: unknown | null): void;
-  /** Number of painted occurrences. */
+  /** Number of painted occurrences (committed or not). */
   size(): number;
+  /**
+   * Highlight API only: `add` keeps new ranges aside until `commit()` puts them in the registered
+   * highlights (see createHighlightPainter). Absent on painters that paint at once.
+   */
+  commit?(): void;
+  /** Ranges added but not yet committed. */
+  pending?(): number;
   /** Remove everything this painter registered. */
   dispose(): void;
   /** Fallback only: the handle whose wrapper contains `node`. */
@@ -160,22 +167,42 @@ export function createHighlightPainter(win: Window & typeof globalThis = window)
     range.setEnd(r.endContainer, r.endOffset);
     return range;
   };
+  // Every change to a registered highlight makes Chromium rebuild, in the next frame, the markers of
+  // EVERY range (HighlightRegistry::ValidateHighlightMarkers): adding 5,000 ranges a few at a time, one
+  // batch per slice, cost 70 ms frames at the end of a 500k-word page. New ranges wait here until the
+  // annotator commits them, a few times per pass.
+  const pendingGuided = new Set<AbstractRange>();
+  const pendingTerm = new Set<AbstractRange>();
+  const commit = () => {
+    for (const r of pendingGuided) guided.add(r);
+    for (const r of pendingTerm) term.add(r);
+    pendingGuided.clear();
+    pendingTerm.clear();
+  };
   return {
     kind: 'highlight',
     add(r, isGuided) {
       const range = make(r);
-      (isGuided ? guided : term).add(range);
+      (isGuided ? pendingGuided : pendingTerm).add(range);
       return range;
     },
     remove(handle, isGuided) {
-      (isGuided ? guided : term).delete(handle as AbstractRange);
+      const range = handle as AbstractRange;
+      if (!(isGuided ? pendingGuided : pendingTerm).delete(range)) (isGuided ? guided : term).delete(range);
     },
     setFocus(handle) {
       focus.clear();
-      if (handle) focus.add(handle as AbstractRange);
+      if (handle) {
+        commit(); // the focused term shows with its own highlight under the focus
+        focus.add(handle as AbstractRange);
+      }
     },
-    size: () => guided.size + term.size,
+    size: () => guided.size + term.size + pendingGuided.size + pendingTerm.size,
+    commit,
+    pending: () => pendingGuided.size + pendingTerm.size,
     dispose() {
+      pendingGuided.clear();
+      pendingTerm.clear();
       guided.clear();
       term.clear();
       focus.clear();

@@ -61,6 +61,8 @@ export interface RunOptions {
   schedule?: Schedule;
   /** Called in the task of the last slice when the work is finished (not when cancelled). */
   onDone?: () => void;
+  /** Called at the end of every slice, in its task (before onDone on the last one). */
+  onSlice?: () => void;
   /** Budget of the first slice, which runs at once in the caller's task (default: budgetMs). */
   firstBudgetMs?: number;
   /**
@@ -99,6 +101,7 @@ export function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<v
           stats.slices++;
           stats.busyMs += d;
           if (d > stats.longestSliceMs) stats.longestSliceMs = d;
+          opts.onSlice?.();
         }
         if (more && !cancelled()) {
           (opts.schedule ?? pickSchedule())(slice);

@@ -310,6 +310,8 @@ interface PageSummary {
     longestAfterEvalCpuMs: number;
     restyleMs: number;
     longestRestyleMs: number;
+    paintMs: number;
+    longestPaintInTaskMs: number;
     ranges: number;
     floorHits: number;
     heapGrowthMB: number;
@@ -356,6 +358,8 @@ function summarize(name: string, kind: PageSummary['kind'], runs: RunResult[]): 
       longestAfterEvalCpuMs: Math.max(...runs.map((r) => r.trace.longestAfterEvalCpuMs)),
       restyleMs: m((r) => r.trace.restyleMs),
       longestRestyleMs: Math.max(...runs.map((r) => r.trace.longestRestyleMs)),
+      paintMs: m((r) => r.trace.paintMs),
+      longestPaintInTaskMs: Math.max(...runs.map((r) => r.trace.longestPaintInTaskMs)),
       ranges: m((r) => r.ranges),
       floorHits: m((r) => r.floor.hits),
       heapGrowthMB: m((r) => r.heapGrowthMB),
@@ -585,11 +589,13 @@ async function main() {
     f1(s.median.longestAfterEvalCpuMs),
     f1(s.median.restyleMs),
     f1(s.median.longestRestyleMs),
+    f1(s.median.paintMs),
+    f1(s.median.longestPaintInTaskMs),
   ]);
   console.log(
     '\n' +
       table(
-        ['page', 'ext events', 'ext sampled', 'floor walk', 'floor regex', 'floor untraced', 'report annotate', 'report longest slice', 'slice max wall', 'slice max CPU', 'restyle', 'restyle max'],
+        ['page', 'ext events', 'ext sampled', 'floor walk', 'floor regex', 'floor untraced', 'report annotate', 'report longest slice', 'slice max wall', 'slice max CPU', 'restyle', 'restyle max', 'paint', 'paint max'],
         detail,
       ),
   );
@@ -597,7 +603,9 @@ async function main() {
     '  slice max = longest extension event after the script evaluation (slices and start-up steps), max over runs, from the trace;\n' +
       '  wall includes time the OS gave the core to other processes, CPU does not;\n' +
       '  restyle = Σ style recalculation after the content script started (median), restyle max = the longest one (max over runs):\n' +
-      '  on the generated pages, which run no script, all of it is caused by the extension.',
+      '  on the generated pages, which run no script, all of it is caused by the extension;\n' +
+      '  paint = Σ pre-paint + paint after the content script started (median), paint max = the most in one task (max over runs):\n' +
+      '  Chromium re-marks every highlighted range in the pre-paint after any change to a highlight.',
   );
 
   console.log('\nLike-for-like floor: the same pass once, in a fresh isolated world (where a content script runs), median of ' + ISO_WORLDS + ' worlds');
@@ -724,6 +732,7 @@ async function main() {
           firstRange: 'content script (annotate.js) evaluation → first rAF in which CSS.highlights glens-* hold a range (console.timeStamp marker)',
           firstPainted: 'content script (annotate.js) evaluation → end of the first Paint event on the page thread after that marker',
           restyle: 'restyleMs / longestRestyleMs: Σ and longest UpdateLayoutTree on the page thread after the content script evaluation (wall)',
+          paint: 'paintMs / longestPaintInTaskMs: Σ PrePaint + outermost Paint after the content script evaluation, and the most in one task (wall)',
           sliceMax: 'longestAfterEvalMs / longestAfterEvalCpuMs: longest outermost extension script event other than EvaluateScript, wall and thread time, max over runs',
           heap: 'JSHeapUsedSize after HeapProfiler.collectGarbage, extension page minus the same page on 127.0.0.1 (no extension)',
         },
