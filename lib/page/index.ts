@@ -333,20 +333,21 @@ export function startAnnotator(opts: StartOptions): Annotator {
 
   // ---- committing painted ranges (Highlight API)
   /**
-   * Chromium rebuilds the markers of every registered range in the frame after any change to a highlight,
-   * so ranges are committed in batches (lib/page/paint.ts): at once while the first frames of the pass are
-   * being painted (the viewport), then whenever the waiting ranges are as many as those shown (so all the
-   * rebuilds of a pass cost about twice the last one), at the end of every pass and re-scan, and never
-   * later than COMMIT_LAG_MS after a range was added.
+   * Chromium re-marks every registered range in the frame after any change to a highlight, so ranges are
+   * committed in batches, and the painter registers only those near the viewport (lib/page/paint.ts).
+   * Commits: every slice while the first frames of the pass are painted (the viewport; blocks whose
+   * distance is not known yet are registered at once), then whenever the waiting ranges are as many as
+   * those committed before, at the end of every pass and re-scan, and never later than COMMIT_LAG_MS after
+   * a range was added.
    */
   const COMMIT_LAG_MS = 250;
   let commitTimer: ReturnType<typeof setTimeout> | null = null;
-  const commitNow = () => {
+  const commitNow = (optimistic = false) => {
     if (commitTimer !== null) clearTimeout(commitTimer);
     commitTimer = null;
     if (!painter.pending?.() || stopped) return;
     try {
-      painter.commit?.();
+      painter.commit?.(optimistic);
     } catch {
       // a highlight that refuses ranges: they stay unpainted, the rest of the extension goes on
     }
@@ -359,18 +360,20 @@ export function startAnnotator(opts: StartOptions): Annotator {
   const commitAtSliceEnd = () => {
     const waiting = painter.pending?.() ?? 0;
     if (!waiting) return;
+    // Committed so far (registered or waiting for their block to come near).
     const shown = painter.size() - waiting;
-    if (shown === 0 || wantFrame === 1 || waiting >= shown) commitNow();
+    if (wantFrame === 1) commitNow(true);
+    else if (waiting >= shown) commitNow();
   };
   const commitLater = () => {
-    if (commitTimer === null && painter.pending?.()) commitTimer = setTimeout(commitNow, COMMIT_LAG_MS);
+    if (commitTimer === null && painter.pending?.()) commitTimer = setTimeout(() => commitNow(), COMMIT_LAG_MS);
   };
 
   // ---- painting decisions
   const wantKind = (o: Occ) => settings.kinds === 'all' || o.guided;
   const paint = (o: Occ) => {
     if (o.handle) return;
-    o.handle = painter.add(o.range, o.guided);
+    o.handle = painter.add(o.range, o.guided, o.seg.block);
     handleToOcc.set(o.handle, o);
     commitLater();
     if (firstPaintMs < 0) firstPaintMs = performance.now() - t0;

@@ -121,27 +121,71 @@ export function makeSheet(css: string, win: Window & typeof globalThis = window)
 /** What the annotator needs from a painter. */
 export interface Painter {
   readonly kind: 'highlight' | 'wrap';
-  /** Paint one occurrence; returns a handle for remove(). */
-  add(r: PaintRange, guided: boolean): unknown;
+  /**
+   * Paint one occurrence; returns a handle for remove(). `block` is the block element holding it: the
+   * Highlight API painter registers ranges only for blocks near the viewport.
+   */
+  add(r: PaintRange, guided: boolean, block?: Element): unknown;
   remove(handle: unknown, guided: boolean): void;
   /** Paint (or clear with null) the keyboard focus. */
   setFocus(handle: unknown | null): void;
-  /** Number of painted occurrences (committed or not). */
+  /** Number of painted occurrences (registered with the browser or not). */
   size(): number;
   /**
-   * Highlight API only: `add` keeps new ranges aside until `commit()` puts them in the registered
-   * highlights (see createHighlightPainter). Absent on painters that paint at once.
+   * Highlight API only: `add` keeps new ranges aside until `commit()` (see createHighlightPainter).
+   * `optimistic`: register the ranges of blocks whose distance to the viewport is not known yet (the
+   * first frames of a pass, at the viewport) instead of waiting for the observer to tell.
    */
-  commit?(): void;
-  /** Ranges added but not yet committed. */
+  commit?(optimistic?: boolean): void;
+  /** Ranges added since the last commit. */
   pending?(): number;
+  /** Ranges registered with the browser now. */
+  registered?(): number;
   /** Remove everything this painter registered. */
   dispose(): void;
   /** Fallback only: the handle whose wrapper contains `node`. */
   handleForNode?(node: Node): unknown | null;
 }
 
-/** Highlight API painter: StaticRanges in three named highlights. */
+/** How far around the viewport a block's ranges stay registered (IntersectionObserver rootMargin). */
+export const PAINT_MARGIN = '100% 50%';
+
+/** A painted occurrence of the Highlight API painter (its handle). */
+interface Slot {
+  range: AbstractRange;
+  guided: boolean;
+  block: BlockRecord | null;
+  /** In the registered highlight now. */
+  shown: boolean;
+}
+
+/** Near the viewport: UNKNOWN until the observer's first report on the block. */
+const UNKNOWN = 0;
+const NEAR = 1;
+const FAR = 2;
+
+interface BlockRecord {
+  el: Element;
+  state: 0 | 1 | 2;
+  /** Given to the observer (at the first commit holding one of its ranges). */
+  observed: boolean;
+  slots: Set<Slot>;
+}
+
+/**
+ * Highlight API painter: StaticRanges in three named highlights.
+ *
+ * Cost model (Chromium): in the frame after ANY change to a registered highlight, and after any DOM or
+ * style change of the page, Blink deletes and rebuilds the marker of EVERY registered range
+ * (HighlightRegistry::ValidateHighlightMarkers), and with text decorations re-computes their ink overflow.
+ * With 5,000 ranges on a 500k-word page that was a 50–80 ms frame after each of our slices and after each
+ * tick of a page's clock. So:
+ * - new ranges wait until the annotator commits them (a few batches per pass);
+ * - only ranges in blocks within PAINT_MARGIN of the viewport are registered: an IntersectionObserver
+ *   (which reads layout the browser computes anyway and changes nothing in the page) adds a block's
+ *   ranges when it comes near and removes them when it leaves, so the registered set, and every
+ *   rebuild, stays the size of what can be seen, however long the page.
+ */
 export function createHighlightPainter(win: Window & typeof globalThis = window): Painter {
   const HighlightCtor = (win as unknown as { Highlight: typeof Highlight }).Highlight;
   const registry = (win.CSS as unknown as { highlights: HighlightRegistry }).highlights;
@@ -167,42 +211,110 @@ export function createHighlightPainter(win: Window & typeof globalThis = window)
     range.setEnd(r.endContainer, r.endOffset);
     return range;
   };
-  // Every change to a registered highlight makes Chromium rebuild, in the next frame, the markers of
-  // EVERY range (HighlightRegistry::ValidateHighlightMarkers): adding 5,000 ranges a few at a time, one
-  // batch per slice, cost 70 ms frames at the end of a 500k-word page. New ranges wait here until the
-  // annotator commits them, a few times per pass.
-  const pendingGuided = new Set<AbstractRange>();
-  const pendingTerm = new Set<AbstractRange>();
-  const commit = () => {
-    for (const r of pendingGuided) guided.add(r);
-    for (const r of pendingTerm) term.add(r);
-    pendingGuided.clear();
-    pendingTerm.clear();
+
+  const show = (s: Slot) => {
+    if (s.shown) return;
+    s.shown = true;
+    (s.guided ? guided : term).add(s.range);
+  };
+  const hide = (s: Slot) => {
+    if (!s.shown) return;
+    s.shown = false;
+    (s.guided ? guided : term).delete(s.range);
+  };
+
+  const blocks = new Map<Element, BlockRecord>();
+  let io: IntersectionObserver | null = null;
+  const onEntries = (entries: IntersectionObserverEntry[]) => {
+    for (const e of entries) {
+      const rec = blocks.get(e.target);
+      if (!rec) continue;
+      // No box (display: contents) or an empty one: the observer cannot place it, so never hide it.
+      const r = e.boundingClientRect;
+      const near = e.isIntersecting || (r.width === 0 && r.height === 0);
+      rec.state = near ? NEAR : FAR;
+      for (const s of rec.slots) (near ? show : hide)(s);
+    }
+  };
+  const IO = (win as unknown as { IntersectionObserver?: typeof IntersectionObserver }).IntersectionObserver;
+  if (typeof IO === 'function') {
+    try {
+      io = new IO(onEntries, { rootMargin: PAINT_MARGIN });
+    } catch {
+      io = null; // every range is registered, as without windowing
+    }
+  }
+  const recordFor = (el: Element | undefined): BlockRecord | null => {
+    if (!io || !el) return null;
+    let rec = blocks.get(el);
+    if (!rec) {
+      rec = { el, state: UNKNOWN, observed: false, slots: new Set() };
+      blocks.set(el, rec);
+    }
+    return rec;
+  };
+
+  const waiting = new Set<Slot>();
+  let count = 0;
+  // Blocks are given to the observer at commits, not one by one: a newly observed target makes the
+  // browser compute intersections in the next frame, so observing each slice's blocks meant a frame after
+  // every slice again (119 frames over the 500k-word page's pass).
+  const commit = (optimistic = false) => {
+    for (const s of waiting) {
+      const rec = s.block;
+      if (rec && !rec.observed && io) {
+        rec.observed = true;
+        try {
+          io.observe(rec.el);
+        } catch {
+          rec.state = NEAR; // cannot be observed: always registered
+        }
+      }
+      const st = rec ? rec.state : NEAR;
+      if (st === NEAR || (st === UNKNOWN && optimistic)) show(s);
+      // FAR: shown when its block comes near; UNKNOWN: when the observer first reports on the block.
+    }
+    waiting.clear();
   };
   return {
     kind: 'highlight',
-    add(r, isGuided) {
-      const range = make(r);
-      (isGuided ? pendingGuided : pendingTerm).add(range);
-      return range;
+    add(r, isGuided, block) {
+      const s: Slot = { range: make(r), guided: isGuided, block: recordFor(block), shown: false };
+      s.block?.slots.add(s);
+      waiting.add(s);
+      count++;
+      return s;
     },
-    remove(handle, isGuided) {
-      const range = handle as AbstractRange;
-      if (!(isGuided ? pendingGuided : pendingTerm).delete(range)) (isGuided ? guided : term).delete(range);
+    remove(handle) {
+      const s = handle as Slot;
+      if (!waiting.delete(s) && !s.shown && !s.block) return;
+      hide(s);
+      count--;
+      const rec = s.block;
+      if (rec && rec.slots.delete(s) && rec.slots.size === 0) {
+        blocks.delete(rec.el);
+        try {
+          if (rec.observed) io?.unobserve(rec.el);
+        } catch {
+          /* gone */
+        }
+      }
+      s.block = null;
     },
     setFocus(handle) {
       focus.clear();
-      if (handle) {
-        commit(); // the focused term shows with its own highlight under the focus
-        focus.add(handle as AbstractRange);
-      }
+      if (handle) focus.add((handle as Slot).range);
     },
-    size: () => guided.size + term.size + pendingGuided.size + pendingTerm.size,
+    size: () => count,
     commit,
-    pending: () => pendingGuided.size + pendingTerm.size,
+    pending: () => waiting.size,
+    registered: () => guided.size + term.size,
     dispose() {
-      pendingGuided.clear();
-      pendingTerm.clear();
+      io?.disconnect();
+      io = null;
+      blocks.clear();
+      waiting.clear();
+      count = 0;
       guided.clear();
       term.clear();
       focus.clear();

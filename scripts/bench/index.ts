@@ -112,7 +112,10 @@ interface RunResult {
   floor: { walkMs: number; matchMs: number; totalMs: number; hits: number; nodes: number; chars: number; untracedMs?: number; cpuMs?: number };
   /** The same floor, one pass in each of ISO_WORLDS fresh isolated worlds (medians; see isolatedFloors). */
   floorIso: { walkMs: number; matchMs: number; totalMs: number; cpuMs: number; hits: number };
+  /** Occurrences painted (the report's counts; with the default settings every occurrence is painted). */
   ranges: number;
+  /** Ranges registered in CSS.highlights at the end: only those near the viewport (lib/page/paint.ts). */
+  registered: number;
   highlights: Record<string, number>;
   report: any;
   firstRangeFromNavMs?: number;
@@ -231,9 +234,10 @@ async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path
   const spans = markedSpans(events);
   const report = await getReport(b, url);
   const highlights: Record<string, number> = await page.evaluate(HIGHLIGHT_SIZES);
-  const ranges = Object.entries(highlights)
+  const registered = Object.entries(highlights)
     .filter(([k]) => k.startsWith('glens-') && k !== 'glens-focus')
     .reduce((s, [, v]) => s + v, 0);
+  const ranges = (report?.terms ?? []).reduce((s: number, t: { count: number }) => s + t.count, 0);
   const first = Number(await page.evaluate('window.__glensBench ? window.__glensBench.first : 0'));
   const shape: any = await page.evaluate(PAGE_SHAPE);
   const floorsUntraced: RunResult['floor'][] = await page.evaluate(floorExpr(forms, 5));
@@ -261,6 +265,7 @@ async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path
     floor,
     floorIso,
     ranges,
+    registered,
     highlights,
     report,
     firstRangeFromNavMs: first || undefined,
@@ -313,6 +318,7 @@ interface PageSummary {
     paintMs: number;
     longestPaintInTaskMs: number;
     ranges: number;
+    registered: number;
     floorHits: number;
     heapGrowthMB: number;
     extraElements: number;
@@ -361,6 +367,7 @@ function summarize(name: string, kind: PageSummary['kind'], runs: RunResult[]): 
       paintMs: m((r) => r.trace.paintMs),
       longestPaintInTaskMs: Math.max(...runs.map((r) => r.trace.longestPaintInTaskMs)),
       ranges: m((r) => r.ranges),
+      registered: m((r) => r.registered),
       floorHits: m((r) => r.floor.hits),
       heapGrowthMB: m((r) => r.heapGrowthMB),
       extraElements: m((r) => r.elements - r.elementsControl),
@@ -557,6 +564,7 @@ async function main() {
     f1(s.median.firstPaintedMs),
     f1(s.median.firstPaintMsReport),
     String(s.median.ranges),
+    String(s.median.registered),
     String(s.median.floorHits),
     f1(s.median.heapGrowthMB),
     String(s.median.extraElements),
@@ -564,7 +572,7 @@ async function main() {
   console.log('\nExtension in the page (medians; ms unless noted)');
   console.log(
     table(
-      ['page', 'words', 'ext wall', 'floor wall', 'ratio', 'ext CPU', 'floor CPU', 'ratio CPU', 'longest task', 'its CPU', 'ext/task max', '≥50ms', 'first range', 'on screen', 'report 1st', 'ranges', 'floor hits', 'Δheap MB', 'Δelem'],
+      ['page', 'words', 'ext wall', 'floor wall', 'ratio', 'ext CPU', 'floor CPU', 'ratio CPU', 'longest task', 'its CPU', 'ext/task max', '≥50ms', 'first range', 'on screen', 'report 1st', 'ranges', 'registered', 'floor hits', 'Δheap MB', 'Δelem'],
       rows,
     ),
   );
@@ -574,7 +582,8 @@ async function main() {
       '  longest task = longest RunTask holding extension work (wall; its CPU); ext/task max = most extension script time in any one task;\n' +
       '  ≥50ms = max over runs of the number of such tasks ≥ 50 ms (wall);\n' +
       '  first range = content-script (annotate.js) evaluation → first frame with a glens-* range (rAF poller);\n' +
-        '  on screen = the same start → end of the first Paint after it (that frame\'s style, layout and paint done); report 1st = PageReport.timing.firstPaintMs.',
+        '  on screen = the same start → end of the first Paint after it (that frame\'s style, layout and paint done); report 1st = PageReport.timing.firstPaintMs;\n' +
+        '  ranges = occurrences painted (the report), registered = ranges in CSS.highlights at the end: only blocks near the viewport are registered.',
   );
   const detail = summaries.map((s) => [
     s.name,

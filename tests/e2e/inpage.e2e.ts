@@ -46,6 +46,10 @@ const FILES = {
   '/dynamic.html': htmlPage('Dynamic page', BODY),
   '/history.html': htmlPage('History page', BODY),
   '/outside.html': htmlPage('Outside the scope', BODY),
+  '/long.html': htmlPage(
+    'A long page',
+    `<main>${Array.from({ length: 300 }, (_, i) => `<p id="l${i}" style="margin: 0 0 40px">Paragraph ${i}: the Internet Governance Forum met again.</p>`).join('')}</main>`,
+  ),
   '/empty.html': htmlPage('Nothing here', '<main><p>A page about gardening and tomatoes.</p></main>'),
   '/keys.html': htmlPage('Keyboard page', `<button id="start" type="button">Start</button>${BODY}`),
   // A page script at the top of <head> runs before the page is first styled: it records the adopted sheets.
@@ -284,6 +288,26 @@ describe.each(BROWSERS)('in-page experience in %s', (browser) => {
       [HL_GUIDED, HL_TERM],
       { what: 'ranges of removed content to be dropped' },
     );
+    await page.close();
+  });
+
+  it('on a long page registers only the ranges near the viewport, and follows the reader when they scroll', async () => {
+    // Chromium re-marks every registered range after any change to a highlight or to the page: the
+    // registered set stays the size of what can be seen (lib/page/paint.ts), while every occurrence counts.
+    const { page, report } = await env().openAnnotated('/long.html');
+    expect(report.terms.find((t) => t.id === 'internet-governance-forum')?.count).toBe(300);
+    const inReg = (): Promise<string[]> =>
+      page.evaluate((name: string) => [...((globalThis as any).CSS.highlights.get(name) ?? [])].map((r: AbstractRange) => (r.startContainer.parentNode as Element).id), HL_GUIDED);
+    await pollUntil(async () => (await inReg()).includes('l0'), { what: 'the first paragraph to be painted' });
+    let ids = await inReg();
+    expect(ids.length).toBeGreaterThan(5);
+    expect(ids.length).toBeLessThan(150);
+    expect(ids).not.toContain('l299');
+    await page.evaluate(() => document.getElementById('l299')!.scrollIntoView());
+    await pollUntil(async () => (await inReg()).includes('l299'), { what: 'the last paragraph to be painted once scrolled to' });
+    await pollUntil(async () => !(await inReg()).includes('l0'), { what: 'the first paragraph to leave the registered set' });
+    ids = await inReg();
+    expect(ids.length).toBeLessThan(150);
     await page.close();
   });
 

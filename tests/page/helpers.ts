@@ -41,7 +41,54 @@ export function cardDataFor(termId: string): CardData | null {
   };
 }
 
-/** Stub the CSS Custom Highlight API (happy-dom lacks it). Returns the registry and an undo. */
+/**
+ * A stand-in IntersectionObserver (happy-dom's never reports). Like the browser's, it reports each new
+ * target once, in a later task; a target is near the viewport unless `far` holds it. `move()` reports
+ * the targets whose nearness changed.
+ */
+export class FakeIntersectionObserver {
+  static all = new Set<FakeIntersectionObserver>();
+  static far = new Set<Element>();
+  targets = new Set<Element>();
+  private seen = new Map<Element, boolean>();
+  constructor(private cb: (entries: unknown[]) => void) {
+    FakeIntersectionObserver.all.add(this);
+  }
+  private entry(t: Element) {
+    const near = !FakeIntersectionObserver.far.has(t);
+    this.seen.set(t, near);
+    return { target: t, isIntersecting: near, boundingClientRect: { width: 100, height: 20 } };
+  }
+  private queued: Element[] = [];
+  observe(t: Element) {
+    this.targets.add(t);
+    // One report per task for every target observed since the last (the browser: one per frame).
+    if (this.queued.push(t) > 1) return;
+    setTimeout(() => {
+      const list = this.queued.filter((x) => this.targets.has(x) && !this.seen.has(x));
+      this.queued = [];
+      if (list.length) this.cb(list.map((x) => this.entry(x)));
+    }, 0);
+  }
+  unobserve(t: Element) {
+    this.targets.delete(t);
+    this.seen.delete(t);
+  }
+  disconnect() {
+    this.targets.clear();
+    this.seen.clear();
+    FakeIntersectionObserver.all.delete(this);
+  }
+  /** Report every target whose nearness differs from the last report. */
+  static move() {
+    for (const o of FakeIntersectionObserver.all) {
+      const changed = [...o.targets].filter((t) => o.seen.get(t) !== !FakeIntersectionObserver.far.has(t));
+      if (changed.length) o.cb(changed.map((t) => o.entry(t)));
+    }
+  }
+}
+
+/** Stub the CSS Custom Highlight API (happy-dom lacks it) and IntersectionObserver. Returns the registry and an undo. */
 export function stubHighlightApi(): { registry: Map<string, Set<unknown>>; restore: () => void } {
   const w = window as any;
   const registry = new Map<string, Set<unknown>>();
@@ -50,8 +97,11 @@ export function stubHighlightApi(): { registry: Map<string, Set<unknown>>; resto
   }
   const prevH = w.Highlight;
   const prevCss = w.CSS;
+  const prevIO = w.IntersectionObserver;
   w.Highlight = FakeHighlight;
   w.CSS = { ...(prevCss ?? {}), highlights: registry };
+  w.IntersectionObserver = FakeIntersectionObserver;
+  FakeIntersectionObserver.far.clear();
   (globalThis as any).Highlight = FakeHighlight;
   (globalThis as any).CSS = w.CSS;
   return {
@@ -59,6 +109,8 @@ export function stubHighlightApi(): { registry: Map<string, Set<unknown>>; resto
     restore() {
       w.Highlight = prevH;
       w.CSS = prevCss;
+      w.IntersectionObserver = prevIO;
+      FakeIntersectionObserver.far.clear();
       (globalThis as any).Highlight = prevH;
       (globalThis as any).CSS = prevCss;
     },
