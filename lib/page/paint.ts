@@ -238,10 +238,16 @@ export function createHighlightPainter(win: Window & typeof globalThis = window)
   };
   const IO = (win as unknown as { IntersectionObserver?: typeof IntersectionObserver }).IntersectionObserver;
   if (typeof IO === 'function') {
-    try {
-      io = new IO(onEntries, { rootMargin: PAINT_MARGIN });
-    } catch {
-      io = null; // every range is registered, as without windowing
+    // scrollMargin widens scrolling boxes inside the page (a page whose text scrolls in a <div>) the way
+    // rootMargin widens the viewport: text about to scroll into such a box is painted before it shows.
+    // A browser without it ignores the option; one that rejects the value gets the plain observer.
+    for (const init of [{ rootMargin: PAINT_MARGIN, scrollMargin: PAINT_MARGIN }, { rootMargin: PAINT_MARGIN }]) {
+      try {
+        io = new IO(onEntries, init as IntersectionObserverInit);
+        break;
+      } catch {
+        io = null; // without an observer every range is registered, as without windowing
+      }
     }
   }
   const recordFor = (el: Element | undefined): BlockRecord | null => {

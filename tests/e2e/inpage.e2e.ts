@@ -50,6 +50,10 @@ const FILES = {
     'A long page',
     `<main>${Array.from({ length: 300 }, (_, i) => `<p id="l${i}" style="margin: 0 0 40px">Paragraph ${i}: the Internet Governance Forum met again.</p>`).join('')}</main>`,
   ),
+  '/scroller.html': htmlPage(
+    'Text in a scrolling box',
+    `<main><div id="box" style="height: 400px; overflow: auto">${Array.from({ length: 300 }, (_, i) => `<p id="s${i}" style="margin: 0 0 40px">Paragraph ${i}: the Internet Governance Forum met again.</p>`).join('')}</div></main>`,
+  ),
   '/empty.html': htmlPage('Nothing here', '<main><p>A page about gardening and tomatoes.</p></main>'),
   '/keys.html': htmlPage('Keyboard page', `<button id="start" type="button">Start</button>${BODY}`),
   // A page script at the top of <head> runs before the page is first styled: it records the adopted sheets.
@@ -308,6 +312,18 @@ describe.each(BROWSERS)('in-page experience in %s', (browser) => {
     await pollUntil(async () => !(await inReg()).includes('l0'), { what: 'the first paragraph to leave the registered set' });
     ids = await inReg();
     expect(ids.length).toBeLessThan(150);
+    await page.close();
+  });
+
+  it('in a scrolling box, paints the text about to scroll in, not only what shows', async () => {
+    const { page } = await env().openAnnotated('/scroller.html');
+    const inReg = (): Promise<string[]> =>
+      page.evaluate((name: string) => [...((globalThis as any).CSS.highlights.get(name) ?? [])].map((r: AbstractRange) => (r.startContainer.parentNode as Element).id), HL_GUIDED);
+    // The box shows paragraphs 0–6; the observer's scroll margin (one box height) reaches about 13.
+    await pollUntil(async () => (await inReg()).includes('s10'), { what: 'a paragraph just below the box to be painted' });
+    expect(await inReg()).not.toContain('s100');
+    await page.evaluate(() => document.getElementById('s150')!.scrollIntoView());
+    await pollUntil(async () => (await inReg()).includes('s158'), { what: 'a paragraph just below the scrolled box to be painted' });
     await page.close();
   });
 
