@@ -139,8 +139,6 @@ export interface Painter {
   commit?(optimistic?: boolean): void;
   /** Ranges added since the last commit. */
   pending?(): number;
-  /** Ranges registered with the browser now. */
-  registered?(): number;
   /** Remove everything this painter registered. */
   dispose(): void;
   /** Fallback only: the handle whose wrapper contains `node`. */
@@ -314,7 +312,6 @@ export function createHighlightPainter(win: Window & typeof globalThis = window)
     size: () => count,
     commit,
     pending: () => waiting.size,
-    registered: () => guided.size + term.size,
     dispose() {
       io?.disconnect();
       io = null;
