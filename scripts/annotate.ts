@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHROME_BUILD, EnvironmentError, FIREFOX_BUILD, ROOT, requireBrowser, serveStatic, type StaticServer } from './lib/browsers';
-import { ExtSession, type BrowserName } from './lib/ext-session';
+import { ExtSession, pollUntil, type BrowserName } from './lib/ext-session';
 import { DEFAULT_DOMAINS, hostInDomain } from '../lib/scope/domains';
 import type { PageReport } from '../lib/messaging/protocol';
 
@@ -59,6 +59,8 @@ export interface AnnotateResult {
   report: PageReport;
   markdown?: string;
   screenshotBytes?: number;
+  /** Ranges in the page's highlights when the screenshot was taken, and occurrences painted. */
+  screenshotRanges?: { registered: number; painted: number };
 }
 
 /** Make sure `.output/<target>` exists: build once if it is missing. */
@@ -202,6 +204,20 @@ export async function annotate(opts: AnnotateOptions): Promise<AnnotateResult> {
       fs.writeFileSync(opts.markdown, result.markdown);
     }
     if (opts.screenshot) {
+      // The extension registers only the ranges near the viewport (lib/page/paint.ts). For a picture of
+      // the whole page, the viewport becomes the whole page (up to 16,000 px), and the screenshot waits
+      // until every painted occurrence is registered (or 5 s).
+      const painted = report.terms.reduce((n, t) => n + t.count, 0);
+      const registered = () =>
+        tab.page.evaluate(() => {
+          let n = 0;
+          for (const [k, h] of (globalThis as any).CSS?.highlights ?? []) if (k !== 'glens-focus' && String(k).startsWith('glens-')) n += h.size;
+          return n;
+        });
+      const size = await tab.page.evaluate(() => ({ w: window.innerWidth, h: document.documentElement.scrollHeight }));
+      await tab.page.setViewportSize(size.w, Math.min(Math.max(size.h, 1), 16_000));
+      await pollUntil(async () => (await registered()) >= painted, { timeoutMs: 5_000, what: 'every range to be registered' }).catch(() => undefined);
+      result.screenshotRanges = { registered: await registered(), painted };
       const png = await tab.page.screenshot({ path: opts.screenshot, fullPage: true });
       result.screenshotBytes = png.length;
     }
@@ -265,6 +281,7 @@ async function main(): Promise<number> {
     console.error(
       `${res.json.terms.length} terms (${total} occurrences), ${res.json.guidance.length} guidance entries; annotateMs ${res.json.timing.annotateMs}, longest slice ${res.json.timing.longestSliceMs} ms.`,
     );
+    if (res.screenshotRanges) console.error(`Screenshot: ${res.screenshotRanges.registered} of ${res.screenshotRanges.painted} painted ranges in view.`);
     return 0;
   } catch (e) {
     const msg = ((e as Error).message ?? String(e)).split('\n')[0];

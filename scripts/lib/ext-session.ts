@@ -30,6 +30,8 @@ export interface GPage {
   setInputFiles(selector: string, files: string[]): Promise<void>;
   mouseMove(x: number, y: number): Promise<void>;
   mouseClick(x: number, y: number): Promise<void>;
+  /** Resize the page's viewport (CSS px). */
+  setViewportSize(width: number, height: number): Promise<void>;
   screenshot(opts?: { path?: string; fullPage?: boolean }): Promise<Buffer>;
   bringToFront(): Promise<void>;
   /** Run a script file's text in the page's main world (e.g. axe.min.js). */
@@ -85,6 +87,7 @@ function wrapPlaywright(p: PwPage): GPage {
     setInputFiles: (sel, files) => p.setInputFiles(sel, files),
     mouseMove: (x, y) => p.mouse.move(x, y),
     mouseClick: (x, y) => p.mouse.click(x, y),
+    setViewportSize: (width, height) => p.setViewportSize({ width, height }),
     screenshot: (o) => p.screenshot({ path: o?.path, fullPage: o?.fullPage }),
     bringToFront: () => p.bringToFront(),
     // A raw expression through CDP is not subject to the page's CSP (extension pages forbid inline scripts).
@@ -143,6 +146,7 @@ function wrapPuppeteer(p: PpPage, opts: { extension?: boolean } = {}): GPage {
     },
     mouseMove: (x, y) => p.mouse.move(x, y),
     mouseClick: (x, y) => p.mouse.click(x, y),
+    setViewportSize: (width, height) => p.setViewport({ width, height }),
     screenshot: async (o) => Buffer.from(await p.screenshot({ path: o?.path as `${string}.png` | undefined, fullPage: o?.fullPage })),
     bringToFront: () => p.bringToFront(),
     // A raw script through BiDi is not subject to the page's CSP (extension pages forbid inline scripts).

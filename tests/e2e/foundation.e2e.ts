@@ -103,6 +103,12 @@ describe.each(BROWSERS)('npm run annotate in %s', (browser) => {
       { cwd: ROOT, encoding: 'utf8', timeout: 110_000 },
     );
     expect(r.status, r.stderr).toBe(0);
+    // The whole page is in the picture with every term painted (the extension registers only ranges
+    // near the viewport, so the tool makes the viewport the page first).
+    const inView = r.stderr.match(/Screenshot: (\d+) of (\d+) painted ranges in view/);
+    expect(inView, r.stderr).not.toBeNull();
+    expect(Number(inView![2])).toBeGreaterThan(20);
+    expect(Number(inView![1])).toBe(Number(inView![2]));
     const report = JSON.parse(fs.readFileSync(json, 'utf8'));
     expect(report.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/demo\.html$/);
     expect(report.title).toContain('Enhanced cooperation');
