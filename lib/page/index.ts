@@ -118,6 +118,8 @@ export interface Annotator {
   readonly debug: {
     painter: Painter;
     occurrences(): Occ[];
+    /** An occurrence's range, read from the page if it was not yet (null: its text changed). */
+    rangeOf(o: Occ): PaintRange | null;
     hitAt(x: number, y: number): { termId: string; surface: string } | null;
     card: CardHost;
     stats: SliceStats;
@@ -135,7 +137,13 @@ export interface Occ {
   /** [start, end) in seg.text. */
   start: number;
   end: number;
-  range: PaintRange;
+  /**
+   * Its text nodes and offsets, read from the page when first needed (registered near the viewport,
+   * focused, hovered, navigated to): see rangeOf(). Null until then, and for good when `stale`.
+   */
+  range: PaintRange | null;
+  /** The block changed since the walk read it: never painted (the observer re-scans the block). */
+  stale?: boolean;
   surface: string;
   guided: boolean;
   /** Painter handle while painted. */
@@ -373,7 +381,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
   const wantKind = (o: Occ) => settings.kinds === 'all' || o.guided;
   const paint = (o: Occ) => {
     if (o.handle) return;
-    o.handle = painter.add(o.range, o.guided, o.seg.block);
+    o.handle = painter.add(o.range ?? (() => rangeOf(o)), o.guided, o.seg.block);
     handleToOcc.set(o.handle, o);
     commitLater();
     if (firstPaintMs < 0) firstPaintMs = performance.now() - t0;
@@ -462,15 +470,20 @@ export function startAnnotator(opts: StartOptions): Annotator {
     return list;
   };
 
-  /** Record and paint one occurrence [start, end) of `seg.text`. */
-  const addOcc = (seg: Segment, start: number, end: number, term: number) => {
-    const t = index.terms[term];
-    if (!t) return;
-    // Lazy segments read their text nodes only now, when they have an occurrence, and only as far as it
-    // (all of them under the wrapping fallback, whose splits would change the nodes read later).
-    // False: its block changed since it was read (the observer re-scans it).
-    if ((seg.lazy || seg.rest) && !resolveSegment(seg, painter.kind === 'wrap' ? Infinity : end)) return;
-    if (seg.nodes.length === 0) return;
+  /**
+   * The text nodes and offsets of an occurrence (cached in `o.range`), or null when the block changed
+   * since the walk read it (then never: the observer re-scans the block). Lazy segments read their text
+   * nodes only now, and only as far as the occurrence (all of them under the wrapping fallback, whose
+   * splits would change the nodes read later). The Highlight API painter asks only when it registers a
+   * range near the viewport, so the occurrences of a long page far from the reader cost no DOM read
+   * (on the 500k-word page, reading and checking every occurrence at once was a sixth of the pass).
+   */
+  const rangeOf = (o: Occ): PaintRange | null => {
+    if (o.range || o.stale) return o.range;
+    const { seg, start, end } = o;
+    o.stale = true;
+    if ((seg.lazy || seg.rest) && !resolveSegment(seg, painter.kind === 'wrap' ? Infinity : end)) return null;
+    if (seg.nodes.length === 0) return null;
     const starts = seg.starts;
     const nodes = seg.nodes;
     const i0 = lastLE(starts, start);
@@ -483,22 +496,32 @@ export function startAnnotator(opts: StartOptions): Annotator {
     const bo = end - starts[i1];
     // The page may have changed the block since the walk read it: never paint other characters (the
     // observer re-scans the block). Not under the wrapping fallback, whose splits shorten the nodes.
-    if (painter.kind !== 'wrap' && !spanStillReads(seg, i0, ao, i1, bo, start, end)) return;
-    const list = occListOf(seg);
+    if (painter.kind !== 'wrap' && !spanStillReads(seg, i0, ao, i1, bo, start, end)) return null;
+    o.stale = false;
+    o.range = { startContainer: a, startOffset: ao, endContainer: b, endOffset: bo };
+    if (i0 === i1) hit.add(a, ao, bo, o);
+    else for (let i = i0; i <= i1; i++) hit.add(nodes[i], i === i0 ? ao : 0, i === i1 ? bo : nodes[i].length, o);
+    return o.range;
+  };
+
+  /** Record and paint one occurrence [start, end) of `seg.text`. */
+  const addOcc = (seg: Segment, start: number, end: number, term: number) => {
+    const t = index.terms[term];
+    if (!t) return;
     const o: Occ = {
       term,
       seg,
       start,
       end,
-      range: { startContainer: a, startOffset: ao, endContainer: b, endOffset: bo },
+      range: null,
       surface: seg.text.slice(start, end),
       guided: t.related.length > 0,
       handle: null,
     };
-    list.push(o);
+    // The wrapping fallback splits text nodes as it paints: read every range in walk order, now.
+    if (painter.kind === 'wrap' && !rangeOf(o)) return;
+    occListOf(seg).push(o);
     if (termOccs[term]++ === 0) distinctTerms++;
-    if (i0 === i1) hit.add(a, ao, bo, o);
-    else for (let i = i0; i <= i1; i++) hit.add(nodes[i], i === i0 ? ao : 0, i === i1 ? bo : nodes[i].length, o);
     paintProvisional(o);
   };
 
@@ -508,6 +531,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
       for (const o of list) {
         unpaint(o);
         if (--termOccs[o.term] === 0) distinctTerms--;
+        if (!o.range) continue; // never read: not in the hit index
         const i0 = seg.nodes.indexOf(o.range.startContainer);
         const i1 = seg.nodes.indexOf(o.range.endContainer);
         for (let i = i0; i <= i1 && i >= 0; i++) hit.remove(seg.nodes[i], o);
@@ -916,16 +940,22 @@ export function startAnnotator(opts: StartOptions): Annotator {
     );
   };
 
+  /**
+   * Where a segment starts in the document: its first text node, or for a lazy segment (a whole simple
+   * block, whose nodes may not be read yet) the block itself, which no other segment lies inside.
+   */
+  const anchorOf = (seg: Segment): Node => seg.nodes[0] ?? seg.lazy ?? seg.block;
+
   /** Give a re-scanned segment a document-order key and a section from its neighbours (binary search). */
   const placeSegment = (seg: Segment) => {
     const sorted = sortedSegments();
-    const first = seg.nodes[0];
+    const first = anchorOf(seg);
     let lo = 0;
     let hi = sorted.length - 1;
     let pred = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const other = sorted[mid].nodes[0];
+      const other = anchorOf(sorted[mid]);
       if (other.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING) {
         pred = mid;
         lo = mid + 1;
@@ -1034,22 +1064,29 @@ export function startAnnotator(opts: StartOptions): Annotator {
     }
   }
 
-  const visible = (o: Occ) => rectsOf(doc, o.range).some((r) => r.width > 0 || r.height > 0);
+  const visible = (o: Occ) => {
+    const r = rangeOf(o);
+    return r !== null && rectsOf(doc, r).some((x) => x.width > 0 || x.height > 0);
+  };
 
   const openOcc = (o: Occ, how: { pinned: boolean; focus: boolean }) => {
     const termId = index.terms[o.term].id;
+    const r = rangeOf(o);
+    if (!r) return;
     card.open({
       termId,
-      anchor: () => rectsOf(doc, o.range),
+      anchor: () => rectsOf(doc, r),
       pinned: how.pinned,
       focus: how.focus,
-      node: o.range.startContainer,
+      node: r.startContainer,
     });
   };
 
   const goTo = (o: Occ) => {
+    const r = rangeOf(o);
+    if (!r) return;
     setFocus(o);
-    scrollToRange(doc, win, o.range);
+    scrollToRange(doc, win, r);
     openOcc(o, { pinned: true, focus: true });
   };
 
@@ -1083,7 +1120,8 @@ export function startAnnotator(opts: StartOptions): Annotator {
       const h = el && painter.handleForNode?.(el.firstChild ?? el);
       return h ? (handleToOcc.get(h) ?? null) : null;
     }
-    const o = hitTest(doc, hit, (oc) => oc.range, x, y, shadowRoots);
+    // The hit index holds read occurrences only, which is every one registered near the viewport.
+    const o = hitTest(doc, hit, (oc) => oc.range!, x, y, shadowRoots);
     return o && o.handle ? o : null;
   };
 
@@ -1243,6 +1281,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
     debug: {
       painter,
       occurrences: allOccsInOrder,
+      rangeOf,
       hitAt(x, y) {
         const o = hitAt(x, y);
         return o ? { termId: index.terms[o.term].id, surface: o.surface } : null;

@@ -118,14 +118,24 @@ export function makeSheet(css: string, win: Window & typeof globalThis = window)
   }
 }
 
+/**
+ * What to paint: a boundary-point pair, or a function giving one when the painter first needs it (null:
+ * the text changed since it was read; the range is never painted).
+ */
+export type RangeSource = PaintRange | (() => PaintRange | null);
+
+const rangeFrom = (src: RangeSource): PaintRange | null => (typeof src === 'function' ? src() : src);
+
 /** What the annotator needs from a painter. */
 export interface Painter {
   readonly kind: 'highlight' | 'wrap';
   /**
    * Paint one occurrence; returns a handle for remove(). `block` is the block element holding it: the
-   * Highlight API painter registers ranges only for blocks near the viewport.
+   * Highlight API painter registers ranges only for blocks near the viewport, and reads a function source
+   * only when it registers the range (or focuses it), so an occurrence far from the reader costs no
+   * DOM read. The wrapping fallback reads it at once.
    */
-  add(r: PaintRange, guided: boolean, block?: Element): unknown;
+  add(r: RangeSource, guided: boolean, block?: Element): unknown;
   remove(handle: unknown, guided: boolean): void;
   /** Paint (or clear with null) the keyboard focus. */
   setFocus(handle: unknown | null): void;
@@ -150,7 +160,9 @@ export const PAINT_MARGIN = '100% 50%';
 
 /** A painted occurrence of the Highlight API painter (its handle). */
 interface Slot {
-  range: AbstractRange;
+  /** Made from `src` the first time the slot is registered or focused. */
+  range: AbstractRange | null;
+  src: RangeSource | null;
   guided: boolean;
   block: BlockRecord | null;
   /** In the registered highlight now. */
@@ -210,15 +222,26 @@ export function createHighlightPainter(win: Window & typeof globalThis = window)
     return range;
   };
 
+  /** The slot's range, made on first use (null: its text changed, never painted). */
+  const rangeOf = (s: Slot): AbstractRange | null => {
+    if (s.range === null && s.src !== null) {
+      const r = rangeFrom(s.src);
+      s.src = null;
+      if (r) s.range = make(r);
+    }
+    return s.range;
+  };
   const show = (s: Slot) => {
     if (s.shown) return;
+    const r = rangeOf(s);
+    if (!r) return;
     s.shown = true;
-    (s.guided ? guided : term).add(s.range);
+    (s.guided ? guided : term).add(r);
   };
   const hide = (s: Slot) => {
     if (!s.shown) return;
     s.shown = false;
-    (s.guided ? guided : term).delete(s.range);
+    (s.guided ? guided : term).delete(s.range!);
   };
 
   const blocks = new Map<Element, BlockRecord>();
@@ -283,7 +306,7 @@ export function createHighlightPainter(win: Window & typeof globalThis = window)
   return {
     kind: 'highlight',
     add(r, isGuided, block) {
-      const s: Slot = { range: make(r), guided: isGuided, block: recordFor(block), shown: false };
+      const s: Slot = { range: null, src: r, guided: isGuided, block: recordFor(block), shown: false };
       s.block?.slots.add(s);
       waiting.add(s);
       count++;
@@ -307,7 +330,8 @@ export function createHighlightPainter(win: Window & typeof globalThis = window)
     },
     setFocus(handle) {
       focus.clear();
-      if (handle) focus.add((handle as Slot).range);
+      const r = handle ? rangeOf(handle as Slot) : null;
+      if (r) focus.add(r);
     },
     size: () => count,
     commit,
@@ -335,7 +359,7 @@ interface Pieces {
 }
 
 interface WrapHandle {
-  orig: Text;
+  orig: Text | null;
   parts: Array<{ orig: Text; start: number; end: number; mark: HTMLElement | null }>;
 }
 
@@ -417,8 +441,10 @@ export function createWrapPainter(doc: Document = document, mutate: (fn: () => v
 
   return {
     kind: 'wrap',
-    add(r, guided) {
-      const handle: WrapHandle = { orig: r.startContainer, parts: [] };
+    add(src, guided) {
+      const r = rangeFrom(src);
+      const handle: WrapHandle = { orig: r ? r.startContainer : null, parts: [] };
+      if (!r) return handle; // nothing to wrap: an empty handle, removed like any other
       mutate(() => {
         if (r.startContainer === r.endContainer) {
           handle.parts.push({ orig: r.startContainer, start: r.startOffset, end: r.endOffset, mark: null });
