@@ -20,7 +20,7 @@
  */
 import type { CompiledIndex } from '../dataset/types';
 import { foldKey } from './normalize';
-import { TokenTrie, csKeyOf, tokenize, tokenizeForm, verifyCs, withFreshBuffers, type PrebuiltTrie, type TrieEntry } from './trie';
+import { TokenTrie, csKeyOf, tokenFrom, tokenize, tokenizeForm, verifyCs, withFreshBuffers, type PrebuiltTrie, type TrieEntry } from './trie';
 import type { MatchContext, PageSignals } from './types';
 
 /** Default half-width of the context window, in chars. */
@@ -92,10 +92,20 @@ const COUNTER_FOR = ['enhanced cooperation', 'enhanced co-operation'];
 type SignalKind = 'context' | 'anchor' | 'counter';
 
 /** Signal hits of one chunk, sorted by start (parallel arrays). */
+/**
+ * Signal hits of one find() call's text, read lazily: only the windows around guarded candidates are
+ * walked (candidates come in text order, so windows only move forward).
+ */
 export interface ChunkSignals {
   starts: number[];
   ends: number[];
   ids: number[];
+  /** Token count of the text (in the token buffers). */
+  count: number;
+  /** Hits starting at text offsets [from, to) are all listed (token `next` starts at or after `to`). */
+  from: number;
+  to: number;
+  next: number;
 }
 
 interface Signal {
@@ -362,25 +372,47 @@ export class Guards {
   }
 
   /**
-   * All signal hits in the chunk whose tokens are currently in the token buffers (from `tokenize(text)`),
-   * overlapping hits included; sorted by start. Called lazily, at most once per find() call.
+   * The signal hits of the text whose tokens are currently in the token buffers (from `tokenize(text)`),
+   * none read yet: `coverSignals` walks the windows that guarded candidates ask for. Created lazily, at
+   * most once per find() call. (Walking the whole text for signals cost as much as the match itself.)
    */
-  chunkSignals(text: string, count: number): ChunkSignals {
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const ids: number[] = [];
-    this.trie.walk(
-      text,
-      count,
-      (t, s, e, entry: TrieEntry) => !entry.cs || verifyCs(t, s, e, entry.csKey),
-      (s, e, entry) => {
-        starts.push(s);
-        ends.push(e);
-        ids.push(entry.term);
-      },
-      true,
-    );
-    return { starts, ends, ids };
+  chunkSignals(_text: string, count: number): ChunkSignals {
+    return { starts: [], ends: [], ids: [], count, from: 0, to: 0, next: 0 };
+  }
+
+  /**
+   * List the hits starting in [ws, we) (overlapping hits included, sorted by start). False when the
+   * window starts before what was read: the caller scans that window directly.
+   */
+  private coverSignals(text: string, chunk: ChunkSignals, ws: number, we: number): boolean {
+    if (ws < chunk.from) return false;
+    if (we <= chunk.to) return true;
+    let t = chunk.next;
+    if (ws > chunk.to) {
+      // A gap nobody needs (windows only move forward): start reading again at the window.
+      t = tokenFrom(ws, t, chunk.count);
+      chunk.from = ws;
+    }
+    const stop = tokenFrom(we, t, chunk.count);
+    if (stop > t) {
+      const { starts, ends, ids } = chunk;
+      this.trie.walk(
+        text,
+        chunk.count,
+        (tx, s, e, entry: TrieEntry) => !entry.cs || verifyCs(tx, s, e, entry.csKey),
+        (s, e, entry) => {
+          starts.push(s);
+          ends.push(e);
+          ids.push(entry.term);
+        },
+        true,
+        t,
+        stop,
+      );
+    }
+    chunk.next = stop;
+    chunk.to = we;
+    return true;
   }
 
   /** Signal ids within [from, to) of the chunk, excluding hits overlapping [skipStart, skipEnd). */
@@ -429,9 +461,11 @@ export class Guards {
     const w = ctx?.window ?? this.window;
     const ws = Math.max(0, start - w);
     const we = Math.min(text.length, end + w);
-    const local = chunk
-      ? this.windowSignals(chunk(), ws, we, start, end)
-      : this.scanSignals(text.slice(ws, we), start - ws, end - ws);
+    const cs = chunk?.();
+    const local =
+      cs && this.coverSignals(text, cs, ws, we)
+        ? this.windowSignals(cs, ws, we, start, end)
+        : this.scanSignals(text.slice(ws, we), start - ws, end - ws);
     const has = (set: Set<number>, pred: (id: number) => boolean) => {
       for (const id of set) if (pred(id)) return true;
       return false;

@@ -249,6 +249,20 @@ export function tokenize(text: string): number {
   return count;
 }
 
+/**
+ * First token in the buffers, among tokens [lo, count), that starts at or after text offset `pos`
+ * (count when none does).
+ */
+export function tokenFrom(pos: number, lo: number, count: number): number {
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tStart[mid] < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Gap before token t allows a phrase to continue (no newline, short). */
 function gapOk(t: number): boolean {
   const f = tFlags[t];
@@ -534,7 +548,8 @@ export class TokenTrie {
 
   /**
    * Walk the tokens already in the buffers (from `tokenize(text)`). With `all`, every candidate at every
-   * token start is offered to `accept`/`emit` (overlapping; used for context signals).
+   * token start is offered to `accept`/`emit` (overlapping; used for context signals). Only candidates
+   * starting at tokens [from, to) are tried (a phrase may run on past `to`).
    */
   walk(
     text: string,
@@ -542,8 +557,11 @@ export class TokenTrie {
     accept: AcceptFn,
     emit: (start: number, end: number, entry: TrieEntry) => void,
     all: boolean,
+    from = 0,
+    to = count,
   ): void {
     if (count === 0) return;
+    if (to > count) to = count;
     const bloom = this.firstBloom;
     const root = this.root;
     // Preallocated DFS stack and candidate list (no per-hit allocation).
@@ -551,8 +569,8 @@ export class TokenTrie {
     const stackTok = this.stackTok;
     const candNode = this.candNode;
     const candTok = this.candTok;
-    let t = 0;
-    while (t < count) {
+    let t = from;
+    while (t < to) {
       const h = tHash[t];
       const s = bloomSlot(h);
       const hit = (bloom[s >>> 5] & (1 << (s & 31))) !== 0;

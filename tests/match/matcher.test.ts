@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMatcher, inIdentifier } from '../../lib/match';
+import { Guards } from '../../lib/match/guards';
 import { show, smallIndex } from './small-index';
 
 const index = smallIndex();
@@ -187,6 +188,36 @@ describe('context guards', () => {
     expect(show(idx, 'the Multistakeholder Advisory Group met', mm.find('the Multistakeholder Advisory Group met'))).toEqual([
       'Multistakeholder Advisory Group→mag',
     ]);
+  });
+
+  it('reads context signals only around guarded candidates, with the same decisions as a window scan', () => {
+    // Seeded text: guarded acronyms near and far from context and counter words, across many windows.
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const context = ['IETF', 'RFC', 'architecture', 'advertising'];
+    const filler = ['the', 'met', 'and', 'of', 'work', 'plan', 'people', 'today'];
+    const parts: string[] = [];
+    for (let i = 0; i < 8000; i++) {
+      const r = rnd();
+      // Rare enough that the 400-char windows leave gaps between them.
+      parts.push(r < 0.008 ? 'IAB' : r < 0.01 ? 'MAG' : r < 0.016 ? context[Math.floor(rnd() * 4)] : filler[Math.floor(rnd() * 8)]);
+    }
+    // Context just inside a window's first and last chars, after a gap no window needed.
+    const gap = ' work'.repeat(200);
+    const edge = ' work'.repeat(77);
+    const tail = `${gap} RFC${edge} IAB met.${gap} IAB${edge} RFC.`;
+    const text = parts.join(' ') + '.' + tail;
+    const lazy = m.find(text);
+    expect(show(index, tail, m.find(tail))).toEqual(['IAB→iab', 'IAB→iab']);
+    // The reference: every guard decision scans its window directly (no chunk signals).
+    const spy = vi.spyOn(Guards.prototype, 'chunkSignals').mockReturnValue(undefined as never);
+    const direct = m.find(text);
+    spy.mockRestore();
+    expect(lazy).toEqual(direct);
+    // Both outcomes occur: accepted near context, rejected away from it.
+    const iab = lazy.filter((sp) => index.terms[sp.term].id === 'iab').length;
+    expect(iab).toBeGreaterThan(5);
+    expect(iab).toBeLessThan(text.split('IAB').length - 1);
   });
 
   it('rejects "Washington, DC" even on an IGF page', () => {
