@@ -349,13 +349,20 @@ export function startAnnotator(opts: StartOptions): Annotator {
    * a range was added.
    */
   const COMMIT_LAG_MS = 250;
+  /**
+   * Ranges a pass may register before the observer has placed their blocks: more than a viewport holds.
+   * Registering means reading their text nodes now, after the slice's budget: uncapped, the first frames
+   * of a long pass read every range found in them (an 11 ms slice at 100k words).
+   */
+  const OPTIMISTIC_MAX = 100;
+  let optimisticLeft = OPTIMISTIC_MAX;
   let commitTimer: ReturnType<typeof setTimeout> | null = null;
   const commitNow = (optimistic = false) => {
     if (commitTimer !== null) clearTimeout(commitTimer);
     commitTimer = null;
     if (!painter.pending?.() || stopped) return;
     try {
-      painter.commit?.(optimistic);
+      optimisticLeft -= painter.commit?.(optimistic ? optimisticLeft : 0) ?? 0;
     } catch {
       // a highlight that refuses ranges: they stay unpainted, the rest of the extension goes on
     }
@@ -777,6 +784,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
         // Let a frame render right after the viewport's ranges are painted.
         wantFrame = 0;
         frameUntil = 0;
+        optimisticLeft = OPTIMISTIC_MAX;
       }
     };
     // A fresh load starts at the top, where document order IS the viewport: nothing to sample. After a
@@ -792,6 +800,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
     const passStart = performance.now();
     wantFrame = 0;
     frameUntil = 0;
+    optimisticLeft = OPTIMISTIC_MAX;
     passPromise = runSliced(makeStep(pass), {
       budgetMs: budget,
       stats,

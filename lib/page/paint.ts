@@ -143,10 +143,11 @@ export interface Painter {
   size(): number;
   /**
    * Highlight API only: `add` keeps new ranges aside until `commit()` (see createHighlightPainter).
-   * `optimistic`: register the ranges of blocks whose distance to the viewport is not known yet (the
-   * first frames of a pass, at the viewport) instead of waiting for the observer to tell.
+   * `optimistic`: register up to this many ranges of blocks whose distance to the viewport is not known
+   * yet (the first frames of a pass, at the viewport) instead of waiting for the observer to tell.
+   * Returns how many were.
    */
-  commit?(optimistic?: boolean): void;
+  commit?(optimistic?: number): number;
   /** Ranges added since the last commit. */
   pending?(): number;
   /** Remove everything this painter registered. */
@@ -286,7 +287,8 @@ export function createHighlightPainter(win: Window & typeof globalThis = window)
   // Blocks are given to the observer at commits, not one by one: a newly observed target makes the
   // browser compute intersections in the next frame, so observing each slice's blocks meant a frame after
   // every slice again (119 frames over the 500k-word page's pass).
-  const commit = (optimistic = false) => {
+  const commit = (optimistic = 0): number => {
+    let shown = 0;
     for (const s of waiting) {
       const rec = s.block;
       if (rec && !rec.observed && io) {
@@ -298,10 +300,15 @@ export function createHighlightPainter(win: Window & typeof globalThis = window)
         }
       }
       const st = rec ? rec.state : NEAR;
-      if (st === NEAR || (st === UNKNOWN && optimistic)) show(s);
+      if (st === NEAR) show(s);
+      else if (st === UNKNOWN && shown < optimistic) {
+        show(s);
+        shown++;
+      }
       // FAR: shown when its block comes near; UNKNOWN: when the observer first reports on the block.
     }
     waiting.clear();
+    return shown;
   };
   return {
     kind: 'highlight',

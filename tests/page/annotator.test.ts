@@ -244,6 +244,29 @@ describe('annotator (Highlight API)', () => {
     expect(document.documentElement.attributes.length).toBe(0);
   });
 
+  it('registers at most 100 ranges of a pass before the observer has placed their blocks', async () => {
+    // The first frames of a pass register ranges at once (the viewport shows sooner), which reads their
+    // text nodes: capped, so a long pass whose first 100 ms hold thousands of ranges stays cheap.
+    let adds = 0;
+    const Base = (window as any).Highlight;
+    (window as any).Highlight = class extends Base {
+      add(r: unknown) {
+        adds++;
+        return super.add(r);
+      }
+    };
+    setBody(Array.from({ length: 400 }, (_, i) => `<p id="p${i}">Paragraph ${i} on the IGF and multistakeholder work.</p>`).join(''));
+    for (const p of document.querySelectorAll('p')) FakeIntersectionObserver.far.add(p);
+    // The whole pass within the first-frames phase, the observer never reporting in between.
+    const a = start({ budgetMs: 0.05, frameMs: 60_000 });
+    await a.whenDone();
+    expect(a.debug.painter.size()).toBe(800);
+    expect(adds).toBeGreaterThan(0);
+    expect(adds).toBeLessThanOrEqual(100);
+    expect(a.debug.occurrences().filter((o) => o.range !== null).length).toBeLessThanOrEqual(100);
+    FakeIntersectionObserver.far.clear();
+  });
+
   it('registers only the ranges of blocks near the viewport, in few batches, and follows the reader', async () => {
     // Chromium re-marks every registered range after each change to a highlight (and after any DOM change
     // of the page): the registered set must stay the size of what can be seen. Count the bursts of add().
