@@ -95,6 +95,19 @@ export function isTypoOf(candidate: string, target: string): boolean {
   return !(d === 2 && p >= Math.min(x.length, y.length) - 3);
 }
 
+/** Plain words: ASCII letters, single spaces between (most of a page's words and bigrams). */
+const PLAIN = /^[A-Za-z]+(?: [A-Za-z]+)*$/;
+
+/**
+ * A candidate's key: folded (`foldKey`), possessive "'s" dropped. For plain words that is toLowerCase
+ * (tested against foldKey): folding char by char was a third of discovery's time, the largest part of the
+ * extension's CPU on a 10k-word page.
+ */
+export function candidateKey(surface: string): string {
+  if (PLAIN.test(surface)) return surface.toLowerCase();
+  return foldKey(surface).replace(/'s\b/g, '');
+}
+
 const BAG = new Int32Array(128);
 
 /**
@@ -174,7 +187,7 @@ export function* discoverVariantsIncremental(
     const surface = raw.trim();
     if (surface.length < minLength) continue;
     // Possessives are not variants ("government's"); other apostrophes/digits are not words to fix.
-    const key = foldKey(surface).replace(/'s\b/g, '');
+    const key = candidateKey(surface);
     if (key.length < minLength || seen.has(key) || known.has(key) || /[\d']/.test(key)) continue;
     seen.add(key);
     examined++;
