@@ -91,9 +91,8 @@ const COUNTER_FOR = ['enhanced cooperation', 'enhanced co-operation'];
 
 type SignalKind = 'context' | 'anchor' | 'counter';
 
-/** Signal hits of one chunk, sorted by start (parallel arrays). */
 /**
- * Signal hits of one find() call's text, read lazily: only the windows around guarded candidates are
+ * Signal hits of one find() call's text, sorted by start (parallel arrays), read lazily: only the windows around guarded candidates are
  * walked (candidates come in text order, so windows only move forward).
  */
 export interface ChunkSignals {
