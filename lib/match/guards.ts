@@ -375,7 +375,7 @@ export class Guards {
    * none read yet: `coverSignals` walks the windows that guarded candidates ask for. Created lazily, at
    * most once per find() call. (Walking the whole text for signals cost as much as the match itself.)
    */
-  chunkSignals(_text: string, count: number): ChunkSignals {
+  chunkSignals(count: number): ChunkSignals {
     return { starts: [], ends: [], ids: [], count, from: 0, to: 0, next: 0 };
   }
 

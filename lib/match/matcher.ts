@@ -262,7 +262,7 @@ class TrieMatcher implements Matcher {
     const count = tokenize(text);
     // Context signals of this chunk: one extra walk over the same tokens, only if a guarded term shows up.
     let chunk: ChunkSignals | null = null;
-    const getChunk = () => (chunk ??= guards.chunkSignals(text, count));
+    const getChunk = () => (chunk ??= guards.chunkSignals(count));
     this.trie.walk(
       text,
       count,

@@ -366,7 +366,6 @@ interface Pieces {
 }
 
 interface WrapHandle {
-  orig: Text | null;
   parts: Array<{ orig: Text; start: number; end: number; mark: HTMLElement | null }>;
 }
 
@@ -450,7 +449,7 @@ export function createWrapPainter(doc: Document = document, mutate: (fn: () => v
     kind: 'wrap',
     add(src, guided) {
       const r = rangeFrom(src);
-      const handle: WrapHandle = { orig: r ? r.startContainer : null, parts: [] };
+      const handle: WrapHandle = { parts: [] };
       if (!r) return handle; // nothing to wrap: an empty handle, removed like any other
       mutate(() => {
         if (r.startContainer === r.endContainer) {
