@@ -475,7 +475,16 @@ export class Guards {
     if (counters && !strongLocal && has(local, (id) => this.counterIds.has(id))) return false;
     if (ctxIds && has(local, (id) => ctxIds.has(id))) return true;
     if (!page || !ctxIds) return false;
-    return this.pageVerdict(term, page, ctxIds, counters);
+    const v = this.pageVerdict(term, page, ctxIds, counters);
+    if (!v) ctx?.onPageRejected?.(term, start, end);
+    return v;
+  }
+
+  /** The page-level decision for a guarded term on the page text fed so far (false for unguarded terms). */
+  pageAllows(term: number, ctx: MatchContext): boolean {
+    const ctxIds = this.contextOf.get(term);
+    if (!ctxIds) return false;
+    return this.pageVerdict(term, this.pageSignals(ctx), ctxIds, this.counterTerms.has(term));
   }
 
   /** Names of signals (for debugging/tests). */

@@ -40,6 +40,11 @@ export interface Matcher {
   addPageText(signals: PageSignals, text: string): void;
   /** Like addPageText, but the text is only scanned when a guarded term's page-level decision needs it. */
   appendPageText(signals: PageSignals, text: string): void;
+  /**
+   * The page-level decision for a guarded term on the page text fed into `ctx` so far: after more text,
+   * a term dropped by `ctx.onPageRejected` may be allowed (the decision only turns from no to yes).
+   */
+  pageAllows(term: number, ctx: MatchContext): boolean;
   /** True when the term is subject to a context guard. */
   isGuarded(term: number): boolean;
   readonly index: CompiledIndex;
@@ -253,6 +258,10 @@ class TrieMatcher implements Matcher {
 
   appendPageText(signals: PageSignals, text: string): void {
     this.guards.appendPageText(signals, text);
+  }
+
+  pageAllows(term: number, ctx: MatchContext): boolean {
+    return this.guards.pageAllows(term, ctx);
   }
 
   find(text: string, ctx?: MatchContext): MatchSpan[] {

@@ -39,4 +39,11 @@ export interface MatchContext {
   signals?: PageSignals;
   /** Half-width in chars of the local context window around a guarded candidate (default 400). */
   window?: number;
+  /**
+   * Called for each guarded candidate that find() drops only on the page-level decision (no context word
+   * near it). That decision reads the page text fed so far, so the page layer can ask again once it has fed
+   * more (`Matcher.pageAllows`) and re-scan the blocks holding such candidates: what is painted then does
+   * not depend on how the text was cut into find() calls.
+   */
+  onPageRejected?: (term: number, start: number, end: number) => void;
 }

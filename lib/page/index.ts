@@ -55,6 +55,11 @@ export interface PageMatcher {
   appendPageText?(signals: PageSignals, text: string): void;
   /** When present, fuzzy-discovered variants are added after the main pass (idle time) and their blocks re-scanned. */
   addForms?(forms: Iterable<CompiledForm>): number;
+  /**
+   * When present, guarded candidates dropped on the page-level decision are asked about again at the end
+   * of each pass, and their blocks re-scanned if the page's text now allows them.
+   */
+  pageAllows?(term: number, ctx: MatchContext): boolean;
 }
 
 /** What the badge needs when the page's terms change (cheap: no report is built). */
@@ -165,6 +170,8 @@ const WINDOW = { min: 1_024, start: 1_024, max: 8_192 };
 const OVERLAP = 300;
 /** Page-level guard signals come from the title/URL plus this much scanned text (viewport first). */
 const SIGNAL_CHARS = 64_000;
+/** Longer than any signal phrase (see addSignals). */
+const SIGNAL_OVERLAP = 100;
 /** Fuzzy discovery reads at most this much of the text the pass read (its first segments). */
 const VOCAB_CHARS = 150_000;
 /** Pages where the pass found fewer distinct terms are not about IG: no discovery. */
@@ -301,9 +308,22 @@ export function startAnnotator(opts: StartOptions): Annotator {
   const matchCtx: MatchContext = { title: doc.title, url: doc.location?.href };
   /** Scanned text fed into the page signals so far (capped: the page's head decides page-level context). */
   let signalChars = 0;
+  /** The chunk whose text is being fed, and how far (windows overlap: overlapping text is not counted twice). */
+  let signalChunk: Chunk | null = null;
+  let signalTo = 0;
+  /**
+   * Guarded terms dropped on the page-level decision while the page's text was still being read, and the
+   * blocks they were in: re-scanned at the end of a pass if the text read by then allows them. Without this,
+   * what a page shows would depend on where the (timing-adaptive) windows happened to end.
+   */
+  const deferred = new Map<number, Set<Element>>();
+  const rejected: number[] = [];
+  if (matcher.pageAllows) matchCtx.onPageRejected = (term, start) => void rejected.push(term, start);
   const resetSignals = () => {
     delete matchCtx.signals;
     signalChars = 0;
+    signalChunk = null;
+    deferred.clear();
     if (matcher.pageSignals) {
       const head = matcher.pageSignals({ title: doc.title, url: doc.location?.href }).head;
       matchCtx.signals = { head: new Set(head), body: new Set() };
@@ -312,10 +332,20 @@ export function startAnnotator(opts: StartOptions): Annotator {
     }
   };
   resetSignals();
-  const addSignals = (text: string) => {
+  /** Feed chunk text [from, end) into the page signals (text already fed is scanned again but not counted). */
+  const addSignals = (chunk: Chunk, from: number, end: number) => {
     if (!hasGuards || !matchCtx.signals || signalChars >= SIGNAL_CHARS) return;
-    const piece = signalChars + text.length > SIGNAL_CHARS ? text.slice(0, SIGNAL_CHARS - signalChars) : text;
-    signalChars += piece.length;
+    if (chunk !== signalChunk) {
+      signalChunk = chunk;
+      signalTo = 0;
+    }
+    const fresh = Math.max(from, signalTo);
+    if (end <= fresh) return;
+    signalTo = end;
+    // A little of the text already fed goes again, so a signal phrase cut by the window edge is read whole.
+    const cut = Math.min(end, fresh + SIGNAL_CHARS - signalChars);
+    const piece = chunk.text.slice(Math.max(from, fresh - SIGNAL_OVERLAP), cut);
+    signalChars += cut - fresh;
     if (matcher.appendPageText) {
       matcher.appendPageText(matchCtx.signals, piece);
     } else if (matcher.addPageText) {
@@ -556,13 +586,24 @@ export function startAnnotator(opts: StartOptions): Annotator {
     const last = end >= len;
     const slice = from === 0 && last ? text : text.slice(from, end);
     let spans: MatchSpan[];
-    addSignals(slice);
+    addSignals(chunk, from, end);
+    rejected.length = 0;
     try {
       spans = matcher.find(slice, matchCtx);
     } catch {
       spans = [];
     }
     const safeEnd = last ? len : end - OVERLAP;
+    if (rejected.length && signalChars < SIGNAL_CHARS) {
+      for (let i = 0; i < rejected.length; i += 2) {
+        const s = rejected[i + 1] + from;
+        const si = lastLE(chunk.offsets, s);
+        if (si < 0 || s >= safeEnd) continue;
+        let blocks = deferred.get(rejected[i]);
+        if (!blocks) deferred.set(rejected[i], (blocks = new Set()));
+        blocks.add(chunk.segments[si].block);
+      }
+    }
     let keptEnd = from;
     let si = 0;
     for (const sp of spans) {
@@ -814,17 +855,21 @@ export function startAnnotator(opts: StartOptions): Annotator {
       firstDone: () => firstPaintMs >= 0,
       onSlice: commitAtSliceEnd,
       onDone: () => {
+        const late = rescanDeferred();
         settleDensity();
         commitNow();
         annotateMs = performance.now() - passStart;
         notifyChange();
-        startDiscovery(gen, () => {
-          if (stopped || gen !== generation) return;
-          state = 'done';
-          notifyChange();
-          settle?.();
-          settle = null;
-        });
+        const discover = () =>
+          startDiscovery(gen, () => {
+            if (stopped || gen !== generation) return;
+            state = 'done';
+            notifyChange();
+            settle?.();
+            settle = null;
+          });
+        if (late) void passPromise.then(discover, discover);
+        else discover();
       },
     });
   };
@@ -898,6 +943,30 @@ export function startAnnotator(opts: StartOptions): Annotator {
     discoveryTimer = whenIdle(slice);
   };
 
+  /**
+   * At the end of a pass: re-scan the blocks of guarded candidates that were dropped on the page-level
+   * decision and that the page's text read by now allows. True when a re-scan was queued.
+   */
+  const rescanDeferred = (): boolean => {
+    if (!deferred.size || !matcher.pageAllows) return false;
+    const root = walkRoot();
+    const blocks = new Set<Element>();
+    for (const [term, set] of deferred) {
+      let allowed = false;
+      try {
+        allowed = matcher.pageAllows(term, matchCtx);
+      } catch {
+        allowed = false;
+      }
+      if (!allowed) continue;
+      deferred.delete(term);
+      for (const b of set) if (b.isConnected && b !== root && b !== doc.documentElement) blocks.add(b);
+    }
+    if (!blocks.size) return false;
+    rescan({ blocks, removed: false, full: false });
+    return true;
+  };
+
   /** Re-scan changed blocks only (from the MutationObserver). */
   const rescan = (batch: MutationBatch) => {
     if (stopped) return;
@@ -941,6 +1010,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
         cancelled: () => stopped || gen !== generation,
         onSlice: commitAtSliceEnd,
         onDone: () => {
+          rescanDeferred();
           settleDensity();
           commitNow();
           notifyChange();

@@ -162,6 +162,23 @@ describe('context guards', () => {
     expect(find(text, { signals })).toEqual(['IAB→iab']); // the earlier "no" was dropped
   });
 
+  it('reports candidates dropped on the page-level decision, and allows them once more text says so', () => {
+    const signals = m.pageSignals({ title: 'Meeting notes' });
+    const dropped: string[] = [];
+    const ctx = { signals, onPageRejected: (term: number, s: number, e: number) => void dropped.push(`${index.terms[term].id}@${s}-${e}`) };
+    const iab = index.terms.findIndex((t) => t.id === 'iab');
+    m.appendPageText(signals, 'An RFC was published.');
+    expect(find('The IAB met. The IAB (advertising) too.', ctx)).toEqual([]);
+    expect(dropped).toEqual(['iab@4-7', 'iab@17-20']);
+    expect(m.pageAllows(iab, ctx)).toBe(false);
+    m.appendPageText(signals, 'The IETF met in Prague.');
+    expect(m.pageAllows(iab, ctx)).toBe(true);
+    // Dropped on local evidence (a foreign expansion, a counter word near it): never reported.
+    dropped.length = 0;
+    expect(find('The Interactive Advertising Bureau (IAB) met.', ctx)).toEqual([]);
+    expect(dropped).toEqual([]);
+  });
+
   it('scans long page text lazily and decides once per term', () => {
     const far = ' filler words here'.repeat(5000);
     let calls = 0;

@@ -5,6 +5,7 @@ import { HL_FOCUS, HL_GUIDED, HL_TERM, HOST_TAG } from '@/lib/page/constants';
 import { PageReportSchema } from '@/lib/messaging/protocol';
 import * as v from 'valibot';
 import { FakeIntersectionObserver, TEST_INDEX, cardDataFor, countElements, setBody, stubHighlightApi, stubRects } from './helpers';
+import { smallIndex } from '../match/small-index';
 
 const PAGE =
   '<h1>Intro</h1><p>The <em>Internet</em> Governance Forum (IGF) is multistakeholder.</p>' +
@@ -103,6 +104,27 @@ describe('annotator (Highlight API)', () => {
     a.updateSettings({ density: 'all', kinds: 'guided' });
     expect(await sizes()).toEqual({ guided: 7, term: 0 });
     expect(a.report().terms.find((t) => t.id === 'ixp')!.count).toBe(2);
+  });
+
+  it('judges an ambiguous term on the page text read by the end of the pass, not by where a window ended', async () => {
+    // "IAB" (the Internet Architecture Board only near IETF/RFC context) opens the page; its context comes
+    // 9,000 characters later, so the first windows (and the first chunk) cannot see it.
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => `<p>Paragraph ${i} of plain text about weather and trains.</p>`).join('');
+    const body = (tail: string) => `<p>The IAB met on Tuesday.</p>${filler(200)}<p>${tail}</p><p>Later the IAB met again.</p>`;
+    const index = smallIndex();
+    const iab = (a: Annotator) => a.report().terms.find((t) => t.id === 'iab')?.count ?? 0;
+    setBody(body('The IETF published an RFC on it.'));
+    let a = start({ index, settings: { density: 'all', kinds: 'all' } });
+    await a.whenDone();
+    // Both: the first is re-scanned once the context has been read, the second is read after it.
+    expect(iab(a)).toBe(2);
+    expect(a.debug.occurrences().filter((o) => o.surface === 'IAB')).toHaveLength(2);
+    a.stop();
+    // Without that context, neither.
+    setBody(body('Nothing about standards here.'));
+    a = start({ index, settings: { density: 'all', kinds: 'all' } });
+    await a.whenDone();
+    expect(iab(a)).toBe(0);
   });
 
   it('re-scans added text and drops ranges of removed content', async () => {
