@@ -5,8 +5,9 @@
  *
  * Continuations are plain callbacks of ours (a MessageChannel message, or a timeout), not `await`ed
  * promises: the browser then runs each slice as a call into this script, so a trace attributes it to the
- * extension by script URL (a promise continuation is an anonymous microtask), and the end-of-pass work
- * runs in the same task as the last slice (`onDone`).
+ * extension by script URL (a promise continuation is an anonymous microtask). The end-of-pass work
+ * (`onDone`) runs in the task of the last slice, or in one of its own when that slice has used more than
+ * half the budget.
  */
 
 export const DEFAULT_BUDGET_MS = 6;
@@ -59,7 +60,10 @@ export interface RunOptions {
   now?: () => number;
   /** How to continue in a later task (called before each slice after the first). */
   schedule?: Schedule;
-  /** Called in the task of the last slice when the work is finished (not when cancelled). */
+  /**
+   * Called when the work is finished (not when cancelled): in the task of the last slice, or in a task of
+   * its own if that slice has used more than half the budget.
+   */
   onDone?: () => void;
   /** Called at the end of every slice, in its task (before onDone on the last one). */
   onSlice?: () => void;
@@ -85,9 +89,18 @@ export function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<v
   let limit = Math.min(opts.firstBudgetMs ?? budget, budget);
   let extend = opts.firstDone ? Math.min(opts.firstMaxMs ?? 0, 10) : 0;
   return new Promise<void>((resolve, reject) => {
+    const finish = () => {
+      try {
+        if (!cancelled()) opts.onDone?.();
+        resolve();
+      } catch (err) {
+        reject(err);
+      }
+    };
     const slice = () => {
       try {
         let more = !cancelled();
+        let used = 0;
         if (more) {
           const t0 = now();
           let t = t0;
@@ -98,6 +111,7 @@ export function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<v
           limit = budget;
           extend = 0;
           const d = t - t0;
+          used = d;
           stats.slices++;
           stats.busyMs += d;
           if (d > stats.longestSliceMs) stats.longestSliceMs = d;
@@ -107,8 +121,11 @@ export function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<v
           (opts.schedule ?? pickSchedule())(slice);
           return;
         }
-        if (!cancelled()) opts.onDone?.();
-        resolve();
+        if (opts.onDone && !cancelled() && used > budget / 2) {
+          (opts.schedule ?? pickSchedule())(finish);
+          return;
+        }
+        finish();
       } catch (err) {
         reject(err);
       }

@@ -100,6 +100,31 @@ describe('scheduler', () => {
     expect(never[1]).toBe(6); // later slices keep the normal budget
   });
 
+  it('runs onDone in a task of its own when the last slice has used more than half the budget', async () => {
+    const run = async (lastStepMs: number) => {
+      let clock = 0;
+      let n = 0;
+      const order: string[] = [];
+      await runSliced(
+        () => {
+          n++;
+          clock += n < 5 ? 1 : lastStepMs;
+          return n < 5;
+        },
+        {
+          budgetMs: 4,
+          now: () => clock,
+          schedule: (fn) => void (order.push('yield'), setTimeout(fn, 0)),
+          onDone: () => void order.push('done'),
+        },
+      );
+      return order.join(' ');
+    };
+    // Slice 1: four 1 ms steps (4 ms); slice 2: the last step.
+    expect(await run(1)).toBe('yield done'); // 1 ms used: onDone in the same task
+    expect(await run(3)).toBe('yield yield done'); // 3 ms used: a task of its own
+  });
+
   it('does not call onDone when cancelled', async () => {
     let done = 0;
     let n = 0;
