@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { DATASET_VERSION, loadIndex } from 'virtual:glens-index';
-import { listenInContent, reportCount } from '@/lib/messaging/bus';
+import { listenInContent, reportCount, requestDiscovery } from '@/lib/messaging/bus';
 import type { PageReport } from '@/lib/messaging/protocol';
 import { decideScope, defaultSettings, type Settings } from '@/lib/settings/schema';
 import { pageSettingsFrom, readPageSettings, watchSettings } from '@/lib/settings/page';
@@ -120,6 +120,8 @@ export function runAnnotateScript(life: Lifecycle): void {
       settings: annotatorSettings(settings),
       reason,
       getCardData: (termId) => browser.runtime.sendMessage({ type: 'glens:cardData', termId }) as Promise<any>,
+      // Fuzzy discovery runs in the background, off the page's main thread (here again if that fails).
+      discoverRemote: requestDiscovery,
       onChange: (c) => void reportCount(c.terms),
     });
   };

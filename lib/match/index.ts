@@ -9,7 +9,10 @@ export { createLookup, type Lookup, type LookupResult, type LookupMatch, type Lo
 export {
   discoverVariants,
   discoverVariantsIncremental,
+  discoverInTexts,
   editDistance,
+  VocabularyDiscovery,
+  type DiscoveryOptions,
   type DiscoverOptions,
   type DiscoveredForm,
 } from './discover';

@@ -1,10 +1,12 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import {
+  DiscoverReplySchema,
   PageReportSchema,
   ToBackgroundSchema,
   ToContentSchema,
   type AnnotateTabResult,
+  type DiscoverReply,
   type PageReport,
   type ToBackground,
   type ToContent,
@@ -57,6 +59,7 @@ export const BACKGROUND_SENDER_RULES: Record<string, 'content' | 'extension-page
   'glens:count': 'content',
   'glens:annotateTab': 'extension-page',
   'glens:cardData': 'content',
+  'glens:discover': 'content',
 };
 
 /** Shape + sender check for a message arriving at the background. */
@@ -127,6 +130,20 @@ export async function reportCount(count: number): Promise<void> {
     await sendToBackground({ type: 'glens:count', count: Math.max(0, Math.min(1_000_000, Math.floor(count))) });
   } catch {
     // Background asleep or extension reloaded; the badge is cosmetic.
+  }
+}
+
+/**
+ * Ask the background for fuzzy discovery over the page's words (content script side). Null when it does
+ * not answer or answers out of shape: the caller then runs discovery itself.
+ */
+export async function requestDiscovery(texts: string[], occupied: number[][]): Promise<DiscoverReply['forms'] | null> {
+  try {
+    const res = await sendToBackground({ type: 'glens:discover', texts, occupied });
+    const parsed = v.safeParse(DiscoverReplySchema, res);
+    return parsed.success ? parsed.output.forms : null;
+  } catch {
+    return null;
   }
 }
 

@@ -38,6 +38,8 @@ export const PageReportSchema = v.object({
   guidance: v.array(ReportGuidance),
   /** First occurrence's surrounding text per term id, for text-fragment links. */
   firstContext: v.optional(v.record(v.string(), v.string())),
+  /** Where fuzzy discovery last ran: the extension's background, or the page (absent: it did not run). */
+  discoveredIn: v.optional(v.picklist(['background', 'page'])),
 });
 export type PageReport = v.InferOutput<typeof PageReportSchema>;
 export type PageReportTerm = v.InferOutput<typeof ReportTerm>;
@@ -55,6 +57,10 @@ export const ToContentSchema = v.variant('type', [
 ]);
 export type ToContent = v.InferOutput<typeof ToContentSchema>;
 
+/** `glens:discover`: at most this much page text in all, in at most DISCOVER_MAX_TEXTS texts. */
+export const DISCOVER_MAX_CHARS = 150_000;
+export const DISCOVER_MAX_TEXTS = 20_000;
+
 /** Messages the background accepts (sent with runtime.sendMessage). */
 export const ToBackgroundSchema = v.variant('type', [
   /** From the popup: annotate this tab now (activeTab). */
@@ -63,6 +69,19 @@ export const ToBackgroundSchema = v.variant('type', [
   v.object({ type: v.literal('glens:count'), count: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)) }),
   /** From a content script: the card's data for one term id (answered with CardData or null). */
   v.object({ type: v.literal('glens:cardData'), termId: v.pipe(v.string(), v.maxLength(200)) }),
+  /**
+   * From a content script: fuzzy discovery over the text its pass read (segment texts, and per text the
+   * [start, end, …] spans already matched). Answered with a DiscoverReply. The background examines the
+   * words and forgets them: nothing is stored or sent anywhere.
+   */
+  v.object({
+    type: v.literal('glens:discover'),
+    texts: v.pipe(v.array(v.pipe(v.string(), v.maxLength(DISCOVER_MAX_CHARS))), v.maxLength(DISCOVER_MAX_TEXTS)),
+    occupied: v.pipe(
+      v.array(v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0))), v.maxLength(DISCOVER_MAX_CHARS))),
+      v.maxLength(DISCOVER_MAX_TEXTS),
+    ),
+  }),
 ]);
 export type ToBackground = v.InferOutput<typeof ToBackgroundSchema>;
 
@@ -103,6 +122,24 @@ export const CardDataSchema = v.object({
 });
 export type CardData = v.InferOutput<typeof CardDataSchema>;
 export type CardSource = v.InferOutput<typeof CardSource>;
+
+/** Answer to `glens:discover`: variants of glossary forms found in the page's words, by term id. */
+export const DiscoverReplySchema = v.object({
+  forms: v.pipe(
+    v.array(
+      v.object({
+        /** The page's spelling (a word or two from the texts sent). */
+        text: Text(200),
+        termId: Text(200),
+        /** The glossary form it is a variant of. */
+        variantOf: Text(500),
+        distance: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10)),
+      }),
+    ),
+    v.maxLength(2_000),
+  ),
+});
+export type DiscoverReply = v.InferOutput<typeof DiscoverReplySchema>;
 
 export interface AnnotateTabResult {
   ok: boolean;

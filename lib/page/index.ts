@@ -1,11 +1,11 @@
 import type { CompiledForm, CompiledIndex } from '@/lib/dataset/types';
 import { createMatcher } from '@/lib/match';
 import type { MatchContext, MatchSpan, PageSignals } from '@/lib/match/types';
-import type { CardData, PageReport } from '@/lib/messaging/protocol';
+import { DISCOVER_MAX_TEXTS, type CardData, type PageReport } from '@/lib/messaging/protocol';
 import { HL_FOCUS, HL_GUIDED, HL_TERM, HOST_TAG } from './constants';
 import { createCardHost, type CardHost } from './card-host';
 import { claimHighlightSheet, isOurHighlightSheet } from './early-sheet';
-import { PageDiscovery } from './discover';
+import { PageDiscovery, blocksHolding } from './discover';
 import { HitIndex, hitTest, rectsOf } from './hittest';
 import { observePage, watchLocation, type MutationBatch, type PageObserver } from './observe';
 import {
@@ -98,6 +98,12 @@ export interface StartOptions {
    */
   discoveryMs?: number;
   /**
+   * Fuzzy discovery elsewhere (the content script asks the background: `glens:discover`), off the page's
+   * main thread: the pass's texts and, per text, the [start, end, …] spans already matched in, variants by
+   * term id out. Null or a failure: discovery runs here instead.
+   */
+  discoverRemote?: (texts: string[], occupied: number[][]) => Promise<readonly { text: string; termId: string }[] | null>;
+  /**
    * `performance.now()` at the start of the task this call runs in, when the caller did other work in it
    * first (the content script's merged start-up): the first slice then keeps the whole task near 8 ms.
    */
@@ -178,6 +184,8 @@ const VOCAB_CHARS = 150_000;
 const DISCOVERY_MIN_TERMS = 3;
 /** One idle slice of discovery (ms). */
 const DISCOVERY_SLICE_MS = 5;
+/** Discovery in the background that has not answered by then is done here instead (ms). */
+const REMOTE_DISCOVERY_TIMEOUT_MS = 3_000;
 /**
  * Remove what an older copy of the content script left in `doc` (its card host elements, its named
  * highlights and its highlight stylesheets, except `keep`: this copy's document_start sheet) when that
@@ -773,6 +781,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
     }
     const vpSegs = new Map<Element, Segment[]>();
     cancelDiscovery();
+    discoveredIn = undefined;
     vocabSegs = [];
     vocabChars = 0;
     const done = new Set<Element>();
@@ -878,6 +887,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
   let vocabSegs: Segment[] = [];
   let vocabChars = 0;
   const discovered: string[] = [];
+  let discoveredIn: PageReport['discoveredIn'];
   let discoveryTimer: { cancel(): void } | null = null;
   let discoveryDone: Promise<void> = Promise.resolve();
   let discoveryResolve: (() => void) | null = null;
@@ -903,7 +913,10 @@ export function startAnnotator(opts: StartOptions): Annotator {
     const id = setTimeout(fn, 30);
     return { cancel: () => clearTimeout(id) };
   };
-  /** Run discovery in idle slices; `onEnd` runs once it (and the re-scan of its variants) has finished. */
+  /**
+   * Run discovery: in the background when the content script offers it (`discoverRemote`), else (or if
+   * that fails) in idle slices here. `onEnd` runs once it, and the re-scan of its variants, has finished.
+   */
   const startDiscovery = (gen: number, onEnd: () => void) => {
     const totalMs = opts.discoveryMs ?? 300;
     const addForms = matcher.addForms?.bind(matcher);
@@ -912,25 +925,15 @@ export function startAnnotator(opts: StartOptions): Annotator {
       onEnd();
       return;
     }
-    const job = new PageDiscovery(vocabSegs, index, (seg) => segOccs.get(seg), (forms) => addForms(forms));
     discoveryDone = new Promise<void>((resolve) => (discoveryResolve = resolve));
-    let spent = 0;
-    const slice = () => {
-      discoveryTimer = null;
-      if (stopped || gen !== generation) return finishDiscovery();
-      const t = performance.now();
-      const more = job.step(t + Math.min(DISCOVERY_SLICE_MS, totalMs - spent));
-      spent += performance.now() - t;
-      if (more && spent < totalMs) {
-        discoveryTimer = whenIdle(slice);
-        return;
-      }
+    const segs = vocabSegs;
+    /** Re-scan only the blocks holding the new variants (the body itself would mean a full pass). */
+    const end = (found: readonly { text: string }[]) => {
       let rescanned = false;
-      if (job.found.length) {
-        for (const f of job.found) discovered.push(f.text);
+      if (found.length) {
+        for (const f of found) discovered.push(f.text);
         const root = walkRoot();
-        // Re-scan only the blocks holding the new variants (the body itself would mean a full pass).
-        const blocks = new Set([...job.blocksFor(job.found)].filter((b) => b !== root && b !== doc.documentElement));
+        const blocks = new Set([...blocksHolding(segs, found)].filter((b) => b !== root && b !== doc.documentElement));
         if (blocks.size) {
           rescan({ blocks, removed: false, full: false });
           rescanned = true;
@@ -940,7 +943,74 @@ export function startAnnotator(opts: StartOptions): Annotator {
       if (rescanned) void passPromise.then(onEnd, onEnd);
       else onEnd();
     };
-    discoveryTimer = whenIdle(slice);
+    const local = () => {
+      discoveredIn = 'page';
+      const job = new PageDiscovery(segs, index, (seg) => segOccs.get(seg), (forms) => addForms(forms));
+      let spent = 0;
+      const slice = () => {
+        discoveryTimer = null;
+        if (stopped || gen !== generation) return finishDiscovery();
+        const t = performance.now();
+        const more = job.step(t + Math.min(DISCOVERY_SLICE_MS, totalMs - spent));
+        spent += performance.now() - t;
+        if (more && spent < totalMs) {
+          discoveryTimer = whenIdle(slice);
+          return;
+        }
+        end(job.found);
+      };
+      discoveryTimer = whenIdle(slice);
+    };
+    const remote = opts.discoverRemote;
+    if (!remote) return local();
+    discoveryTimer = whenIdle(() => {
+      discoveryTimer = null;
+      if (stopped || gen !== generation) return finishDiscovery();
+      // The words the pass read (capped) and, per text, the spans already matched (left out).
+      const texts: string[] = [];
+      const occupied: number[][] = [];
+      let left = VOCAB_CHARS;
+      for (const seg of segs) {
+        if (left <= 0 || texts.length >= DISCOVER_MAX_TEXTS) break;
+        const text = seg.text.length > left ? seg.text.slice(0, left) : seg.text;
+        left -= text.length;
+        const flat: number[] = [];
+        for (const o of segOccs.get(seg) ?? []) if (o.end <= text.length) flat.push(o.start, o.end);
+        texts.push(text);
+        occupied.push(flat);
+      }
+      let over = false;
+      const settle = (): boolean => {
+        if (over) return false;
+        over = true;
+        clearTimeout(timer);
+        discoveryTimer = null;
+        return true;
+      };
+      const fallBack = () => {
+        if (!settle()) return;
+        if (stopped || gen !== generation) return finishDiscovery();
+        local();
+      };
+      const timer = setTimeout(fallBack, REMOTE_DISCOVERY_TIMEOUT_MS);
+      discoveryTimer = { cancel: () => void settle() };
+      Promise.resolve()
+        .then(() => remote(texts, occupied))
+        .then((forms) => {
+          if (forms === null) return fallBack();
+          if (!settle()) return;
+          if (stopped || gen !== generation) return finishDiscovery();
+          discoveredIn = 'background';
+          const termOf = new Map(index.terms.map((t, i) => [t.id, i]));
+          const found: { text: string }[] = [];
+          for (const f of forms) {
+            const term = termOf.get(f.termId);
+            if (term === undefined) continue;
+            if (addForms([{ text: f.text, term, cs: false }]) > 0) found.push(f);
+          }
+          end(found);
+        }, fallBack);
+    });
   };
 
   /**
@@ -1129,6 +1199,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
       terms: outTerms,
       guidance: [...guidance].map(([id, e]) => ({ id, ...guidanceInfo(id), count: e.count, terms: e.terms })),
       firstContext,
+      ...(discoveredIn ? { discoveredIn } : {}),
     };
   };
 

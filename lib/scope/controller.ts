@@ -1,9 +1,11 @@
 import { browser } from 'wxt/browser';
 import { CONTENT_SCRIPT_FILE, DEFAULT_DOMAINS, hostInDomain, SHEET_SCRIPT_FILE } from './domains';
-import { loadDataset } from '@/lib/dataset';
+import { compileIndex, loadDataset } from '@/lib/dataset';
+import type { CompiledIndex } from '@/lib/dataset/types';
+import { discoverInTexts } from '@/lib/match';
 import { listenInBackground, sendToTab } from '@/lib/messaging/bus';
 import { buildCardData } from '@/lib/page/card-data';
-import type { AnnotateTabResult } from '@/lib/messaging/protocol';
+import { DISCOVER_MAX_CHARS, type AnnotateTabResult, type DiscoverReply } from '@/lib/messaging/protocol';
 import { getSettings, originPatternFor, settingsItem, type Settings } from '@/lib/settings';
 
 /**
@@ -135,6 +137,32 @@ export async function syncRegistrations(): Promise<string[]> {
   return wanted;
 }
 
+let discoveryIndex: CompiledIndex | null = null;
+
+/**
+ * The background's side of `glens:discover`: fuzzy discovery over a page's words, here rather than on the
+ * page's main thread (where it was the largest fixed cost of an annotated page, and ran with cold code
+ * on every page). At most DISCOVER_MAX_CHARS of text in all and 300 ms; variants are named by term id.
+ */
+export function discoverReply(texts: readonly string[], occupied: readonly (readonly number[])[]): DiscoverReply {
+  const index = (discoveryIndex ??= compileIndex(loadDataset()));
+  const cut: string[] = [];
+  let left = DISCOVER_MAX_CHARS;
+  for (const t of texts) {
+    if (left <= 0) break;
+    const piece = t.length > left ? t.slice(0, left) : t;
+    cut.push(piece);
+    left -= piece.length;
+  }
+  const found = discoverInTexts(cut, occupied, index, 300);
+  return {
+    forms: found
+      .filter((f) => f.text.length <= 200)
+      .slice(0, 2_000)
+      .map((f) => ({ text: f.text, termId: index.terms[f.term].id, variantOf: f.variantOf, distance: f.distance })),
+  };
+}
+
 async function activeTabId(): Promise<number | undefined> {
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   return tab?.id;
@@ -147,6 +175,7 @@ export function startBackground(): void {
     'glens:annotateTab': (msg) => annotateTab(msg.tabId),
     // Card text comes only from our dataset, looked up by id (the page cannot supply any).
     'glens:cardData': (msg) => buildCardData(loadDataset(), msg.termId),
+    'glens:discover': (msg) => discoverReply(msg.texts, msg.occupied),
   });
 
   browser.tabs.onUpdated.addListener((tabId, changeInfo) => {

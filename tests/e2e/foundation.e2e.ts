@@ -40,6 +40,8 @@ describe.each(BROWSERS)('foundation in %s', (browser) => {
     const { page, report } = await env().openAnnotated('/typo.html');
     const model = report.terms.find((t) => t.id === 'multistakeholder-model');
     expect(Object.keys(model?.surfaces ?? {}).some((s) => s.startsWith('multistakholder')), JSON.stringify(model?.surfaces)).toBe(true);
+    // In the extension's background script, off the page's main thread.
+    expect(report.discoveredIn).toBe('background');
     await page.close();
   });
 

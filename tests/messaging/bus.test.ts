@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkBackgroundMessage, checkContentMessage, type SenderLike } from '@/lib/messaging/bus';
-import { badgeText, registrationDomains } from '@/lib/scope/controller';
+import { badgeText, discoverReply, registrationDomains } from '@/lib/scope/controller';
+import { DISCOVER_MAX_CHARS, DISCOVER_MAX_TEXTS } from '@/lib/messaging/protocol';
 import { defaultSettings } from '@/lib/settings';
 
 const self = { id: 'ext-id', origin: 'chrome-extension://ext-id/' };
@@ -18,6 +19,33 @@ describe('background receives', () => {
     expect(checkBackgroundMessage(msg, optionsInTab, self).ok).toBe(false);
     expect(checkBackgroundMessage(msg, { ...contentSender, id: 'evil-id' }, self).ok).toBe(false);
     expect(checkBackgroundMessage(msg, { ...contentSender, tab: { id: -1 } }, self).ok).toBe(false);
+  });
+
+  it('glens:discover only from a content script, within its size limits', () => {
+    const msg = { type: 'glens:discover', texts: ['A multistakholder process.'], occupied: [[]] };
+    expect(checkBackgroundMessage(msg, contentSender, self)).toEqual({ ok: true, msg });
+    expect(checkBackgroundMessage(msg, popupSender, self).ok).toBe(false);
+    expect(checkBackgroundMessage(msg, { ...contentSender, id: 'evil-id' }, self).ok).toBe(false);
+    const bad = [
+      { ...msg, texts: ['x'.repeat(DISCOVER_MAX_CHARS + 1)] },
+      { ...msg, texts: Array.from({ length: DISCOVER_MAX_TEXTS + 1 }, () => 'x') },
+      { ...msg, occupied: [[1.5]] },
+      { ...msg, occupied: [[-1, 2]] },
+      { ...msg, texts: [3] },
+    ];
+    for (const b of bad) expect(checkBackgroundMessage(b, contentSender, self).ok).toBe(false);
+  });
+
+  it('answers glens:discover with variants by term id, leaving out spans already matched', () => {
+    const texts = ['A genuinely multistakholder process.', 'Again multistakholder here.'];
+    expect(discoverReply(texts, [[], []]).forms).toEqual([
+      { text: 'multistakholder', termId: 'multistakeholder-model', variantOf: 'multistakeholder', distance: 1 },
+      { text: 'multistakholder process', termId: 'multistakeholder-model', variantOf: 'multistakeholder process', distance: 1 },
+    ]);
+    // Both occurrences inside matched spans: nothing to discover.
+    expect(discoverReply(texts, [[11, 26], [6, 21]]).forms).toEqual([]);
+    // At most DISCOVER_MAX_CHARS of text in all: a variant past that is not read.
+    expect(discoverReply(['x'.repeat(DISCOVER_MAX_CHARS), texts[0]], [[], []]).forms).toEqual([]);
   });
 
   it('glens:annotateTab only from extension pages of this extension', () => {

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compileIndex, loadDataset } from '@/lib/dataset';
-import { createMatcher } from '@/lib/match';
+import { createMatcher, discoverInTexts } from '@/lib/match';
 import { startAnnotator, type Annotator } from '@/lib/page';
+import { PageDiscovery } from '@/lib/page/discover';
 import { setBody, stubHighlightApi, stubRects } from './helpers';
 
 const index = compileIndex(loadDataset());
@@ -81,5 +82,47 @@ describe('fuzzy discovery on the page (idle, after the main pass)', () => {
     await new Promise((r) => setTimeout(r, 80));
     expect(ann.debug.discovered()).toEqual([]);
     expect(hl.registry.size).toBe(0);
+  });
+
+  it('runs in the background when offered (same result; nothing of it on the page), here if that fails', async () => {
+    const step = vi.spyOn(PageDiscovery.prototype, 'step');
+    const calls: { texts: string[]; occupied: number[][] }[] = [];
+    // The background's answer, computed as the background does (lib/scope/controller.ts discoverReply).
+    const background = async (texts: string[], occupied: number[][]) => {
+      calls.push({ texts, occupied });
+      return discoverInTexts(texts, occupied, index).map((f) => ({ text: f.text, termId: index.terms[f.term].id }));
+    };
+    const run = async (remote: Parameters<typeof startAnnotator>[0]['discoverRemote']) => {
+      setBody(IG_PAGE);
+      ann?.stop();
+      ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoverRemote: remote });
+      await ann.whenDone();
+      const occ = ann.debug.occurrences().find((o) => o.surface.startsWith('multistakholder'));
+      return { discovered: ann.debug.discovered(), term: occ && index.terms[occ.term].id, painted: !!occ?.handle, where: ann.report().discoveredIn };
+    };
+    const want = { discovered: ['multistakholder', 'multistakholder process'], term: 'multistakeholder-model', painted: true, where: 'page' };
+
+    expect(await run(background)).toEqual({ ...want, where: 'background' });
+    expect(step).not.toHaveBeenCalled();
+    // It was sent the page's texts, with the spans already matched left out ("Internet Governance Forum"…).
+    expect(calls).toHaveLength(1);
+    const i = calls[0].texts.findIndex((t) => t.startsWith('The Internet Governance Forum'));
+    expect(calls[0].occupied[i].slice(0, 2)).toEqual([4, 29]);
+
+    // The background does not answer in shape (null) or fails: discovery runs here, with the same result.
+    expect(await run(async () => null)).toEqual(want);
+    expect(step).toHaveBeenCalled();
+    step.mockClear();
+    expect(await run(() => Promise.reject(new Error('Receiving end does not exist')))).toEqual(want);
+    expect(step).toHaveBeenCalled();
+    step.mockClear();
+    expect(
+      await run(() => {
+        throw new Error('Extension context invalidated');
+      }),
+    ).toEqual(want);
+    // An answer naming a term the page's index does not have adds nothing.
+    expect(await run(async () => [{ text: 'multistakholder', termId: 'no-such-term' }])).toMatchObject({ discovered: [] });
+    step.mockRestore();
   });
 });
