@@ -1,11 +1,11 @@
 import type { CompiledForm, CompiledIndex } from '@/lib/dataset/types';
-import { createMatcher } from '@/lib/match';
+import { createMatcher, VocabularyDiscovery } from '@/lib/match';
 import type { MatchContext, MatchSpan, PageSignals } from '@/lib/match/types';
 import { DISCOVER_MAX_TEXTS, type CardData, type PageReport } from '@/lib/messaging/protocol';
 import { HL_FOCUS, HL_GUIDED, HL_TERM, HOST_TAG } from './constants';
 import { createCardHost, type CardHost } from './card-host';
 import { claimHighlightSheet, isOurHighlightSheet } from './early-sheet';
-import { PageDiscovery, blocksHolding } from './discover';
+import { blocksHolding } from './discover';
 import { HitIndex, hitTest, rectsOf } from './hittest';
 import { observePage, watchLocation, type MutationBatch, type PageObserver } from './observe';
 import {
@@ -945,7 +945,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
     };
     const local = () => {
       discoveredIn = 'page';
-      const job = new PageDiscovery(segs, index, (seg) => segOccs.get(seg), (forms) => addForms(forms));
+      const job = new VocabularyDiscovery<Segment>(segs, index, (seg) => segOccs.get(seg), (forms) => addForms(forms));
       let spent = 0;
       const slice = () => {
         discoveryTimer = null;
