@@ -288,7 +288,7 @@ export class VocabularyDiscovery<S extends { text: string }> {
   readonly found: DiscoveredForm[] = [];
 
   constructor(
-    protected readonly sources: readonly S[],
+    private readonly sources: readonly S[],
     private readonly index: CompiledIndex,
     /** Occurrences already found in a segment ([start, end) pairs), to leave matched words out. */
     private readonly matched: (seg: S) => readonly { start: number; end: number }[] | undefined,

@@ -1,7 +1,7 @@
 import type { CompiledForm, CompiledIndex } from '@/lib/dataset/types';
 import { createMatcher, VocabularyDiscovery } from '@/lib/match';
 import type { MatchContext, MatchSpan, PageSignals } from '@/lib/match/types';
-import { DISCOVER_MAX_TEXTS, type CardData, type PageReport } from '@/lib/messaging/protocol';
+import { DISCOVER_MAX_CHARS, DISCOVER_MAX_TEXTS, type CardData, type PageReport } from '@/lib/messaging/protocol';
 import { HL_FOCUS, HL_GUIDED, HL_TERM, HOST_TAG } from './constants';
 import { createCardHost, type CardHost } from './card-host';
 import { claimHighlightSheet, isOurHighlightSheet } from './early-sheet';
@@ -178,8 +178,11 @@ const OVERLAP = 300;
 const SIGNAL_CHARS = 64_000;
 /** Longer than any signal phrase (see addSignals). */
 const SIGNAL_OVERLAP = 100;
-/** Fuzzy discovery reads at most this much of the text the pass read (its first segments). */
-const VOCAB_CHARS = 150_000;
+/**
+ * Fuzzy discovery reads at most this much of the text the pass read (its first segments): the most a
+ * `glens:discover` message may carry, so the background reads what the page would have.
+ */
+const VOCAB_CHARS = DISCOVER_MAX_CHARS;
 /** Pages where the pass found fewer distinct terms are not about IG: no discovery. */
 const DISCOVERY_MIN_TERMS = 3;
 /** One idle slice of discovery (ms). */
