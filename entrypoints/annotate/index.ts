@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { DATASET_VERSION, loadIndex } from 'virtual:glens-index';
-import { listenInContent, reportCount, requestDiscovery } from '@/lib/messaging/bus';
+import { listenInContent, reportCount, requestDiscovery, requestMatch } from '@/lib/messaging/bus';
 import type { PageReport } from '@/lib/messaging/protocol';
 import { decideScope, defaultSettings, type Settings } from '@/lib/settings/schema';
 import { pageSettingsFrom, readPageSettings, watchSettings } from '@/lib/settings/page';
@@ -76,6 +76,8 @@ export function runAnnotateScript(life: Lifecycle): void {
   slot.settings = undefined;
 
   let annotator: Annotator | null = null;
+  /** The count the badge was last sent. */
+  let lastCount = -1;
   let dead = false;
   let settings: Settings = defaultSettings();
   let starting: Promise<void> | null = null;
@@ -113,6 +115,7 @@ export function runAnnotateScript(life: Lifecycle): void {
   };
   const startNow = (reason: NonNullable<PageReport['reason']>, taskStart?: number): void => {
     if (annotator || dead) return;
+    lastCount = -1;
     annotator = startAnnotator({
       taskStart,
       index: getIndex(),
@@ -122,7 +125,14 @@ export function runAnnotateScript(life: Lifecycle): void {
       getCardData: (termId) => browser.runtime.sendMessage({ type: 'glens:cardData', termId }) as Promise<any>,
       // Fuzzy discovery runs in the background, off the page's main thread (here again if that fails).
       discoverRemote: requestDiscovery,
-      onChange: (c) => void reportCount(c.terms),
+      // So does exact matching, after the first few thousand characters (here again if that fails).
+      matchRemote: (req) => requestMatch(req),
+      // The badge: only when the count changes (a pass reports a change after most slices).
+      onChange: (c) => {
+        if (c.terms === lastCount) return;
+        lastCount = c.terms;
+        void reportCount(c.terms);
+      },
     });
   };
 

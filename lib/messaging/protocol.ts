@@ -38,6 +38,8 @@ export const PageReportSchema = v.object({
   guidance: v.array(ReportGuidance),
   /** First occurrence's surrounding text per term id, for text-fragment links. */
   firstContext: v.optional(v.record(v.string(), v.string())),
+  /** Characters of page text the last full pass matched in the extension's background and on the page. */
+  matchedChars: v.optional(v.object({ background: v.number(), page: v.number() })),
   /** Where fuzzy discovery last ran: the extension's background, or the page (absent: it did not run). */
   discoveredIn: v.optional(v.picklist(['background', 'page'])),
 });
@@ -61,6 +63,11 @@ export type ToContent = v.InferOutput<typeof ToContentSchema>;
 export const DISCOVER_MAX_CHARS = 150_000;
 export const DISCOVER_MAX_TEXTS = 20_000;
 
+/** `glens:match`: the most page text one request may carry (a longer chunk is matched on the page). */
+export const MATCH_MAX_CHARS = 400_000;
+/** Page-level signal ids in a `glens:match` request or reply (the signal table has a few hundred). */
+const SIGNAL_IDS = v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))), v.maxLength(10_000));
+
 /** Messages the background accepts (sent with runtime.sendMessage). */
 export const ToBackgroundSchema = v.variant('type', [
   /** From the popup: annotate this tab now (activeTab). */
@@ -69,6 +76,20 @@ export const ToBackgroundSchema = v.variant('type', [
   v.object({ type: v.literal('glens:count'), count: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)) }),
   /** From a content script: the card's data for one term id (answered with CardData or null). */
   v.object({ type: v.literal('glens:cardData'), termId: v.pipe(v.string(), v.maxLength(200)) }),
+  /**
+   * From a content script: match this page text (segments joined by block separators) in the background,
+   * off the page's main thread. `signalChars` leading chars of `text` feed the page-level guard signals,
+   * which so far are `head` (title and address) and `body` (text fed before); `terms` is the sender's
+   * glossary size (a copy from another version gets no answer).
+   */
+  v.object({
+    type: v.literal('glens:match'),
+    text: v.pipe(v.string(), v.maxLength(MATCH_MAX_CHARS)),
+    signalChars: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MATCH_MAX_CHARS)),
+    head: SIGNAL_IDS,
+    body: SIGNAL_IDS,
+    terms: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)),
+  }),
   /**
    * From a content script: fuzzy discovery over the text its pass read (segment texts, and per text the
    * [start, end, …] spans already matched). Answered with a DiscoverReply. The background examines the
@@ -140,6 +161,21 @@ export const DiscoverReplySchema = v.object({
   ),
 });
 export type DiscoverReply = v.InferOutput<typeof DiscoverReplySchema>;
+
+const Offsets = (max: number) => v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MATCH_MAX_CHARS))), v.maxLength(max));
+
+/**
+ * Answer to `glens:match`: the spans found, flat (start, end, term index) triples in text order; the
+ * guarded candidates dropped only on the page-level decision, flat (term index, start) pairs (the page
+ * re-checks them once it has read more); and the page-level signal ids after this text (`body`).
+ */
+export const MatchReplySchema = v.object({
+  spans: Offsets(3 * (MATCH_MAX_CHARS / 2)),
+  rejected: Offsets(MATCH_MAX_CHARS),
+  body: SIGNAL_IDS,
+});
+export type MatchReply = v.InferOutput<typeof MatchReplySchema>;
+export type MatchRequest = Extract<ToBackground, { type: 'glens:match' }>;
 
 export interface AnnotateTabResult {
   ok: boolean;

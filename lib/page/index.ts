@@ -1,7 +1,15 @@
 import type { CompiledForm, CompiledIndex } from '@/lib/dataset/types';
 import { createMatcher, VocabularyDiscovery } from '@/lib/match';
 import type { MatchContext, MatchSpan, PageSignals } from '@/lib/match/types';
-import { DISCOVER_MAX_CHARS, DISCOVER_MAX_TEXTS, type CardData, type PageReport } from '@/lib/messaging/protocol';
+import {
+  DISCOVER_MAX_CHARS,
+  DISCOVER_MAX_TEXTS,
+  MATCH_MAX_CHARS,
+  type CardData,
+  type MatchReply,
+  type MatchRequest,
+  type PageReport,
+} from '@/lib/messaging/protocol';
 import { HL_FOCUS, HL_GUIDED, HL_TERM, HOST_TAG } from './constants';
 import { createCardHost, type CardHost } from './card-host';
 import { claimHighlightSheet, isOurHighlightSheet } from './early-sheet';
@@ -20,7 +28,7 @@ import {
   type Painter,
   type Undo,
 } from './paint';
-import { DEFAULT_BUDGET_MS, newStats, pickSchedule, runSliced, timeoutSchedule, type Schedule, type SliceStats } from './scheduler';
+import { DEFAULT_BUDGET_MS, newStats, pickSchedule, runSliced, timeoutSchedule, type Schedule, type SliceStats, type StepResult } from './scheduler';
 import { blockOf, isBlockElement, isSkipElement, lastLE, makeChunk, resolveSegment, spanStillReads, TextWalker, type Chunk, type Segment } from './walk';
 
 export { HOST_TAG } from './constants';
@@ -104,6 +112,15 @@ export interface StartOptions {
    */
   discoverRemote?: (texts: string[], occupied: number[][]) => Promise<readonly { text: string; termId: string }[] | null>;
   /**
+   * Exact matching elsewhere (the content script asks the background: `glens:match`), off the page's main
+   * thread: after the first FIRST_LOCAL_CHARS of a full pass (matched here, so the first highlights do not
+   * wait for an answer), each chunk the walk reads goes out, one request at a time, with the guard signals
+   * so far; spans, re-check candidates and signals come back. Null, a failure or no answer: the chunk and
+   * the rest of the page are matched here. Used while the matcher here has no discovered variants (the
+   * background's has none).
+   */
+  matchRemote?: (req: Omit<MatchRequest, 'type'>) => Promise<MatchReply | null>;
+  /**
    * `performance.now()` at the start of the task this call runs in, when the caller did other work in it
    * first (the content script's merged start-up): the first slice then keeps the whole task near 8 ms.
    */
@@ -174,6 +191,17 @@ const CHUNK_CHARS = 3_000;
 const FIRST_CHUNK_CHARS = 600;
 const WINDOW = { min: 1_024, start: 1_024, max: 8_192 };
 const OVERLAP = 300;
+/** A full pass matches this much text on the page before it asks the background (`matchRemote`). */
+const FIRST_LOCAL_CHARS = 3_000;
+/**
+ * While a `glens:match` request is in flight, the text read meanwhile goes out in one request when the
+ * answer comes, or at this size. A chunk over MATCH_MAX_CHARS (one huge text node) is matched here.
+ */
+const REMOTE_CHUNK_CHARS = 100_000;
+/** A request goes out at this much text even with others in flight. */
+const REMOTE_PIPE_CHARS = 16_000;
+/** Spans of a background answer added per step (each is an occurrence to record and maybe paint). */
+const APPLY_SPANS = 256;
 /** Page-level guard signals come from the title/URL plus this much scanned text (viewport first). */
 const SIGNAL_CHARS = 64_000;
 /** Longer than any signal phrase (see addSignals). */
@@ -357,7 +385,9 @@ export function startAnnotator(opts: StartOptions): Annotator {
     const cut = Math.min(end, fresh + SIGNAL_CHARS - signalChars);
     const piece = chunk.text.slice(Math.max(from, fresh - SIGNAL_OVERLAP), cut);
     signalChars += cut - fresh;
-    if (matcher.appendPageText) {
+    // While the background may be asked, the signals sent with a request must hold all text fed so far:
+    // scan now rather than queue.
+    if (matcher.appendPageText && !(remoteOk && matcher.addPageText)) {
       matcher.appendPageText(matchCtx.signals, piece);
     } else if (matcher.addPageText) {
       matcher.addPageText(matchCtx.signals, piece);
@@ -589,6 +619,25 @@ export function startAnnotator(opts: StartOptions): Annotator {
     }
   };
 
+  /** Record an occurrence of `term` at chunk offsets [s, e): mapped to its segment (never across blocks). */
+  const addSpan = (chunk: Chunk, s: number, e: number, term: number) => {
+    const si = lastLE(chunk.offsets, s);
+    if (si < 0) return;
+    const seg = chunk.segments[si];
+    const base = chunk.offsets[si];
+    if (e - base > seg.text.length) return; // crosses a block separator: never
+    addOcc(seg, s - base, e - base, term);
+  };
+
+  /** A guarded candidate of `term` at chunk offset s was dropped on the page-level decision: re-check later. */
+  const deferAt = (chunk: Chunk, term: number, s: number) => {
+    const si = lastLE(chunk.offsets, s);
+    if (si < 0) return;
+    let blocks = deferred.get(term);
+    if (!blocks) deferred.set(term, (blocks = new Set()));
+    blocks.add(chunk.segments[si].block);
+  };
+
   /** Match a chunk in windows (a 5 MB text node must not become one long task). */
   const matchChunk = (chunk: Chunk, from: number, size: number): number => {
     const text = chunk.text;
@@ -608,28 +657,18 @@ export function startAnnotator(opts: StartOptions): Annotator {
     if (rejected.length && signalChars < SIGNAL_CHARS) {
       for (let i = 0; i < rejected.length; i += 2) {
         const s = rejected[i + 1] + from;
-        const si = lastLE(chunk.offsets, s);
-        if (si < 0 || s >= safeEnd) continue;
-        let blocks = deferred.get(rejected[i]);
-        if (!blocks) deferred.set(rejected[i], (blocks = new Set()));
-        blocks.add(chunk.segments[si].block);
+        if (s < safeEnd) deferAt(chunk, rejected[i], s);
       }
     }
     let keptEnd = from;
-    let si = 0;
     for (const sp of spans) {
       const s = sp.start + from;
       const e = sp.end + from;
       if (s >= safeEnd) break;
       keptEnd = Math.max(keptEnd, e);
-      // Map to a segment.
-      si = lastLE(chunk.offsets, s);
-      if (si < 0) continue;
-      const seg = chunk.segments[si];
-      const base = chunk.offsets[si];
-      if (e - base > seg.text.length) continue; // crosses a block separator: never
-      addOcc(seg, s - base, e - base, sp.term);
+      addSpan(chunk, s, e, sp.term);
     }
+    matchedChars.page += Math.min(len, safeEnd) - from;
     if (last) return len;
     let next = Math.max(safeEnd, keptEnd);
     // Start the next window at a word start so a word tail cannot match as a term.
@@ -647,7 +686,129 @@ export function startAnnotator(opts: StartOptions): Annotator {
     chunkPos: number;
     /** Keep read segments for fuzzy discovery (the full pass). */
     vocab?: boolean;
+    /** Chunks for the background (`matchRemote`; the full pass only). */
+    remote?: RemoteQueue;
+    /** Text of this pass matched on the page so far. */
+    localChars: number;
   }
+
+  /**
+   * Chunks of a pass matched in the background, several requests in flight. Each carries the guard signals
+   * known when it goes out (the answers so far) and feeds its own share of the first SIGNAL_CHARS; a
+   * candidate it drops on the page-level decision while signals were missing (not read yet, or in another
+   * request's answer) is re-checked at the end of the pass, as on the page.
+   */
+  interface RemoteQueue {
+    /** Chunks in reading order; `local` ones (too long for a request) are matched here in their turn. */
+    queue: Array<{ chunk: Chunk; local: boolean }>;
+    /** Requests in flight, and those of them that feed the guard signals. */
+    inflight: number;
+    signalFlying: number;
+    /** Text sent so far (requests grow with it). */
+    sent: number;
+    /** Resolved at the next answer (what an idle step waits for). */
+    wake: { promise: Promise<void>; resolve: () => void } | null;
+    /** Answers to add, in order, and how far each has been added. */
+    ready: Array<{ chunk: Chunk; spans: number[]; rejected: number[]; defer: boolean; pos: number }>;
+  }
+
+  /** False once a `glens:match` request has failed: the rest of the page's life is matched here. */
+  let remoteOk = !!opts.matchRemote;
+  /** Text of the last full pass (and what followed it) matched in the background and on the page. */
+  const matchedChars = { background: 0, page: 0 };
+
+  /** A queue for a pass, when the background may match: the matcher here has no discovered variants (the background's has none). */
+  const remoteQueue = (): RemoteQueue | undefined =>
+    opts.matchRemote && remoteOk && discovered.length === 0 ? { queue: [], inflight: 0, signalFlying: 0, sent: 0, wake: null, ready: [] } : undefined;
+
+  /** The pass should send its next chunk to the background. */
+  const wantsRemote = (pass: Pass): boolean =>
+    !!pass.remote && remoteOk && (firstPaintMs >= 0 || pass.localChars >= FIRST_LOCAL_CHARS);
+
+  /** A chunk the walk has read: matched here (pass.chunk) or queued for the background. */
+  const takeChunk = (pass: Pass, chunk: Chunk) => {
+    const rem = pass.remote;
+    if (rem && (rem.queue.length || rem.inflight > 0 || rem.ready.length || wantsRemote(pass))) {
+      rem.queue.push({ chunk, local: !wantsRemote(pass) || chunk.text.length > MATCH_MAX_CHARS });
+    } else {
+      pass.chunk = chunk;
+      pass.chunkPos = 0;
+      pass.localChars += chunk.text.length;
+    }
+  };
+
+  /** Send the next queued chunk (the queue's head is a remote one). */
+  const sendNext = (pass: Pass, rem: RemoteQueue) => {
+    const { chunk } = rem.queue.shift()!;
+    const signals = matchCtx.signals;
+    const sig = hasGuards && signals && signalChars < SIGNAL_CHARS ? Math.min(chunk.text.length, SIGNAL_CHARS - signalChars) : 0;
+    // Its page-level decisions miss signals: of text not read yet, or of requests still in flight.
+    const partial = rem.signalFlying > 0 || signalChars + sig < SIGNAL_CHARS;
+    signalChars += sig;
+    const gen = generation;
+    const req = {
+      text: chunk.text,
+      signalChars: sig,
+      head: signals ? [...signals.head] : [],
+      body: signals ? [...signals.body] : [],
+      terms: index.terms.length,
+    };
+    let answer: Promise<MatchReply | null>;
+    try {
+      answer = opts.matchRemote!(req);
+    } catch {
+      answer = Promise.resolve(null);
+    }
+    rem.inflight++;
+    rem.sent += chunk.text.length;
+    if (sig > 0) rem.signalFlying++;
+    void answer
+      .catch(() => null)
+      .then((reply) => {
+        rem.inflight--;
+        if (sig > 0) rem.signalFlying--;
+        const wake = rem.wake;
+        rem.wake = null;
+        wake?.resolve();
+        if (stopped || gen !== generation) return;
+        if (!reply) {
+          // No answer: this chunk and everything after it are matched here.
+          remoteOk = false;
+          // Its share of the signal text was counted when it went out: feed it here.
+          if (sig > 0 && signals && matcher.addPageText) matcher.addPageText(signals, chunk.text.slice(0, sig));
+          rem.queue.unshift({ chunk, local: true });
+          return;
+        }
+        if (signals) {
+          for (const id of reply.body) signals.body.add(id);
+          signals.verdict?.clear();
+        }
+        matchedChars.background += chunk.text.length;
+        rem.ready.push({ chunk, spans: reply.spans, rejected: reply.rejected, defer: partial, pos: 0 });
+      });
+  };
+
+  /** Add up to APPLY_SPANS spans of the first background answer (checked: inside its chunk, known terms). */
+  const applyReady = (rem: RemoteQueue) => {
+    const r = rem.ready[0];
+    const { chunk, spans } = r;
+    const len = chunk.text.length;
+    const nTerms = index.terms.length;
+    if (r.pos === 0 && r.defer) {
+      for (let i = 0; i + 1 < r.rejected.length; i += 2) {
+        if (r.rejected[i] < nTerms && r.rejected[i + 1] < len) deferAt(chunk, r.rejected[i], r.rejected[i + 1]);
+      }
+    }
+    const stop = Math.min(spans.length - (spans.length % 3), r.pos + 3 * APPLY_SPANS);
+    for (let i = r.pos; i < stop; i += 3) {
+      const s = spans[i];
+      const e = spans[i + 1];
+      const term = spans[i + 2];
+      if (s < e && e <= len && term < nTerms) addSpan(chunk, s, e, term);
+    }
+    r.pos = stop;
+    if (stop >= spans.length - (spans.length % 3)) rem.ready.shift();
+  };
 
   let nextSeq = 1;
   /** Adaptive step sizes (see STEP_MS). */
@@ -660,26 +821,49 @@ export function startAnnotator(opts: StartOptions): Annotator {
     return Math.max(lim.min, Math.min(lim.max, current * 2, Math.floor(want)));
   };
 
-  /** One unit of work; returns true while more remains. */
-  const makeStep = (pass: Pass) => (): boolean => {
+  /** One unit of work; returns true while more remains (a promise: wait for the background's answer). */
+  const makeStep = (pass: Pass) => (): StepResult => {
+    const rem = pass.remote;
     if (pass.chunk) {
       const tm = performance.now();
       const from = pass.chunkPos;
       pass.chunkPos = matchChunk(pass.chunk, from, matchWindow);
       matchWindow = adapt(matchWindow, pass.chunkPos - from, performance.now() - tm, WINDOW);
       if (pass.chunkPos >= pass.chunk.text.length) pass.chunk = null;
-      return pass.chunk !== null || pass.walkers.length > 0 || pass.pending.length > 0;
+      return pass.chunk !== null || pass.walkers.length > 0 || pass.pending.length > 0 || (!!rem && (rem.queue.length > 0 || rem.inflight > 0 || rem.ready.length > 0));
+    }
+    if (rem) {
+      if (rem.ready.length) {
+        applyReady(rem);
+        return true;
+      }
+      if (rem.queue.length && (rem.inflight === 0 || (remoteOk && !rem.queue[0].local))) {
+        if (rem.queue[0].local || !remoteOk) {
+          pass.chunk = rem.queue.shift()!.chunk;
+          pass.chunkPos = 0;
+          pass.localChars += pass.chunk.text.length;
+          return true;
+        }
+        sendNext(pass, rem);
+      }
     }
     const cur = pass.walkers[0];
     if (!cur) {
       if (pass.pending.length) {
-        pass.chunk = makeChunk(pass.pending);
-        pass.chunkPos = 0;
+        takeChunk(pass, makeChunk(pass.pending));
         pass.pending = [];
         pass.pendingChars = 0;
         return true;
       }
-      return false;
+      if (rem && rem.inflight > 0) {
+        if (!rem.wake) {
+          let resolve!: () => void;
+          const promise = new Promise<void>((r) => (resolve = r));
+          rem.wake = { promise, resolve };
+        }
+        return rem.wake.promise;
+      }
+      return !!rem && rem.queue.length > 0;
     }
     const out: Segment[] = [];
     const tw = performance.now();
@@ -699,11 +883,19 @@ export function startAnnotator(opts: StartOptions): Annotator {
       }
     }
     if (finished) pass.walkers.shift();
-    // Until the first paint, match small chunks: the first highlights show sooner.
-    const chunkChars = firstPaintMs < 0 ? FIRST_CHUNK_CHARS : CHUNK_CHARS;
-    if (pass.pendingChars >= chunkChars || (finished && pass.pending.length)) {
-      pass.chunk = makeChunk(pass.pending);
-      pass.chunkPos = 0;
+    // Until the first paint, match small chunks: the first highlights show sooner. For the background,
+    // a chunk as soon as nothing is in flight, else the text read meanwhile in one request.
+    const remote = wantsRemote(pass);
+    const chunkChars = firstPaintMs < 0 && !remote ? FIRST_CHUNK_CHARS : CHUNK_CHARS;
+    // The first request small (it wakes the background), then REMOTE_PIPE_CHARS at least, growing with the
+    // text sent: a fast background must not turn a page into hundreds of small requests (each costs here).
+    const ready = remote
+      ? pass.pendingChars >= (rem!.sent === 0 ? chunkChars : Math.min(REMOTE_CHUNK_CHARS, Math.max(REMOTE_PIPE_CHARS, rem!.sent >> 1)))
+      : pass.pendingChars >= chunkChars;
+    // A walker done: match what it read (for the background, only once the last one is: the pass's
+    // re-check walks each of its blocks with a walker of its own).
+    if (ready || (finished && pass.pending.length && (!remote || pass.walkers.length === 0))) {
+      takeChunk(pass, makeChunk(pass.pending));
       pass.pending = [];
       pass.pendingChars = 0;
     }
@@ -785,6 +977,8 @@ export function startAnnotator(opts: StartOptions): Annotator {
     const vpSegs = new Map<Element, Segment[]>();
     cancelDiscovery();
     discoveredIn = undefined;
+    matchedChars.background = 0;
+    matchedChars.page = 0;
     vocabSegs = [];
     vocabChars = 0;
     const done = new Set<Element>();
@@ -812,6 +1006,8 @@ export function startAnnotator(opts: StartOptions): Annotator {
       chunk: null,
       chunkPos: 0,
       vocab: true,
+      localChars: 0,
+      remote: remoteQueue(),
     };
     const viewportFirst = () => {
       if (stopped || gen !== generation || main.done) return;
@@ -1036,12 +1232,16 @@ export function startAnnotator(opts: StartOptions): Annotator {
       for (const b of set) if (b.isConnected && b !== root && b !== doc.documentElement) blocks.add(b);
     }
     if (!blocks.size) return false;
-    rescan({ blocks, removed: false, full: false });
+    // Part of the pass: matched where the pass was (the background, if it answers).
+    rescan({ blocks, removed: false, full: false }, true);
     return true;
   };
 
-  /** Re-scan changed blocks only (from the MutationObserver). */
-  const rescan = (batch: MutationBatch) => {
+  /**
+   * Re-scan changed blocks only (from the MutationObserver; `remote`: blocks of the pass's re-check, matched
+   * in the background like the pass).
+   */
+  const rescan = (batch: MutationBatch, remote = false) => {
     if (stopped) return;
     const root = walkRoot();
     if (!root) return;
@@ -1050,14 +1250,19 @@ export function startAnnotator(opts: StartOptions): Annotator {
       fullPass();
       return;
     }
-    // Top-most changed blocks.
-    const blocks = [...batch.blocks].filter((b) => b.isConnected);
-    const tops = blocks.filter((b) => !blocks.some((o) => o !== b && o.contains(b)));
+    // Top-most changed blocks: those with no changed ancestor (a walk up each block's ancestors, not a
+    // comparison of every pair: the pass's re-check may hand in hundreds).
+    const changed = new Set([...batch.blocks].filter((b) => b.isConnected));
+    const under = (el: Element, self: boolean): boolean => {
+      for (let a: Element | null = self ? el : el.parentElement; a; a = a.parentElement) if (changed.has(a)) return true;
+      return false;
+    };
+    const tops = [...changed].filter((b) => !under(b, false));
     // Drop segments under changed blocks and of disconnected content (only segments with hits are kept,
     // so this loop is proportional to the number of annotated blocks).
     for (const [block, segs] of blockSegs) {
       const gone = batch.removed && (!block.isConnected || segs.some((s) => !s.nodes[0]?.isConnected));
-      if (gone || tops.some((t) => t === block || t.contains(block))) {
+      if (gone || under(block, true)) {
         for (const s of segs) dropSegment(s);
         blockSegs.delete(block);
       }
@@ -1074,7 +1279,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
         for (const s of segs) s.seq = NaN;
       },
     }));
-    const pass: Pass = { walkers, pending: [], pendingChars: 0, chunk: null, chunkPos: 0 };
+    const pass: Pass = { walkers, pending: [], pendingChars: 0, chunk: null, chunkPos: 0, localChars: 0, remote: remote ? remoteQueue() : undefined };
     const prev = passPromise;
     passPromise = prev.then(() =>
       runSliced(makeStep(pass), {
@@ -1202,6 +1407,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
       terms: outTerms,
       guidance: [...guidance].map(([id, e]) => ({ id, ...guidanceInfo(id), count: e.count, terms: e.terms })),
       firstContext,
+      matchedChars: { ...matchedChars },
       ...(discoveredIn ? { discoveredIn } : {}),
     };
   };

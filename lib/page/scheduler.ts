@@ -78,10 +78,17 @@ export interface RunOptions {
 }
 
 /**
- * Run `step` repeatedly in time slices. `step` does one small unit of work and returns true while
- * more work remains. The first slice runs at once; resolves when done or cancelled.
+ * What a step returns: true while more work remains, false when done, or a promise when nothing can be
+ * done until it settles (an answer from the extension's background): the slice ends there and the next
+ * one is scheduled once it has settled.
  */
-export function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<void> {
+export type StepResult = boolean | PromiseLike<unknown>;
+
+/**
+ * Run `step` repeatedly in time slices. `step` does one small unit of work and returns true while
+ * more work remains (see StepResult). The first slice runs at once; resolves when done or cancelled.
+ */
+export function runSliced(step: () => StepResult, opts: RunOptions = {}): Promise<void> {
   const budget = Math.min(opts.budgetMs ?? DEFAULT_BUDGET_MS, 10);
   const now = opts.now ?? (() => performance.now());
   const stats = opts.stats ?? newStats();
@@ -101,13 +108,19 @@ export function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<v
       try {
         let more = !cancelled();
         let used = 0;
+        let wait: PromiseLike<unknown> | null = null;
         if (more) {
           const t0 = now();
           let t = t0;
           do {
-            more = step();
+            const r = step();
+            if (typeof r === 'boolean') more = r;
+            else {
+              wait = r;
+              more = true;
+            }
             t = now();
-          } while (more && (t - t0 < limit || (t - t0 < extend && !opts.firstDone!())) && !cancelled());
+          } while (more && !wait && (t - t0 < limit || (t - t0 < extend && !opts.firstDone!())) && !cancelled());
           limit = budget;
           extend = 0;
           const d = t - t0;
@@ -118,7 +131,9 @@ export function runSliced(step: () => boolean, opts: RunOptions = {}): Promise<v
           opts.onSlice?.();
         }
         if (more && !cancelled()) {
-          (opts.schedule ?? pickSchedule())(slice);
+          const next = () => (opts.schedule ?? pickSchedule())(slice);
+          if (wait) wait.then(next, next);
+          else next();
           return;
         }
         if (opts.onDone && !cancelled() && used > budget / 2) {

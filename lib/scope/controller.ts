@@ -2,10 +2,11 @@ import { browser } from 'wxt/browser';
 import { CONTENT_SCRIPT_FILE, DEFAULT_DOMAINS, hostInDomain, SHEET_SCRIPT_FILE } from './domains';
 import { compileIndex, loadDataset } from '@/lib/dataset';
 import type { CompiledIndex } from '@/lib/dataset/types';
-import { discoverInTexts } from '@/lib/match';
+import { createMatcher, discoverInTexts, type Matcher } from '@/lib/match';
+import type { PageSignals } from '@/lib/match/types';
 import { listenInBackground, sendToTab } from '@/lib/messaging/bus';
 import { buildCardData } from '@/lib/page/card-data';
-import { DISCOVER_MAX_CHARS, type AnnotateTabResult, type DiscoverReply } from '@/lib/messaging/protocol';
+import { DISCOVER_MAX_CHARS, type AnnotateTabResult, type DiscoverReply, type MatchReply, type MatchRequest } from '@/lib/messaging/protocol';
 import { getSettings, originPatternFor, settingsItem, type Settings } from '@/lib/settings';
 
 /**
@@ -163,19 +164,64 @@ export function discoverReply(texts: readonly string[], occupied: readonly (read
   };
 }
 
+let pageMatcher: { index: CompiledIndex; matcher: Matcher } | null = null;
+
+/** What answering `glens:match` has cost the background so far (the benchmark reads it: background CPU). */
+export const matchStats = { requests: 0, chars: 0, ms: 0 };
+
+/**
+ * The background's side of `glens:match`: the exact matcher over one chunk of a page's text, here rather
+ * than on the page's main thread, where it stays warm from page to page. Stateless: the page sends the
+ * guard signals it has so far and keeps the ones this answer returns, so answers do not depend on which
+ * background instance gives them. Null when the sender's glossary is not this one (another version).
+ * @param loadIndex the compiled index the content script uses too (same terms, same order)
+ */
+export function matchReply(msg: Omit<MatchRequest, 'type'>, loadIndex: () => CompiledIndex): MatchReply | null {
+  const t0 = performance.now();
+  try {
+    return matchNow(msg, loadIndex);
+  } finally {
+    matchStats.requests++;
+    matchStats.chars += msg.text.length;
+    matchStats.ms += performance.now() - t0;
+  }
+}
+
+function matchNow(msg: Omit<MatchRequest, 'type'>, loadIndex: () => CompiledIndex): MatchReply | null {
+  if (!pageMatcher) {
+    const index = loadIndex();
+    pageMatcher = { index, matcher: createMatcher(index) };
+  }
+  const { index, matcher } = pageMatcher;
+  if (msg.terms !== index.terms.length) return null;
+  const signals: PageSignals = { head: new Set(msg.head), body: new Set(msg.body) };
+  if (msg.signalChars > 0 && matcher.addPageText) matcher.addPageText(signals, msg.text.slice(0, msg.signalChars));
+  const rejected: number[] = [];
+  const found = matcher.find(msg.text, { signals, onPageRejected: (term, start) => void rejected.push(term, start) });
+  const spans = new Array<number>(found.length * 3);
+  for (let i = 0; i < found.length; i++) {
+    spans[3 * i] = found[i].start;
+    spans[3 * i + 1] = found[i].end;
+    spans[3 * i + 2] = found[i].term;
+  }
+  return { spans, rejected, body: [...signals.body] };
+}
+
 async function activeTabId(): Promise<number | undefined> {
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   return tab?.id;
 }
 
 /** Wire every background listener. Call once from defineBackground's main(). */
-export function startBackground(): void {
+export function startBackground(opts: { loadIndex?: () => CompiledIndex } = {}): void {
+  const loadIndex = opts.loadIndex ?? (() => compileIndex(loadDataset()));
   listenInBackground({
     'glens:count': (msg, { tabId }) => (tabId === undefined ? undefined : setBadge(tabId, msg.count)),
     'glens:annotateTab': (msg) => annotateTab(msg.tabId),
     // Card text comes only from our dataset, looked up by id (the page cannot supply any).
     'glens:cardData': (msg) => buildCardData(loadDataset(), msg.termId),
     'glens:discover': (msg) => discoverReply(msg.texts, msg.occupied),
+    'glens:match': (msg) => matchReply(msg, loadIndex),
   });
 
   browser.tabs.onUpdated.addListener((tabId, changeInfo) => {

@@ -19,6 +19,12 @@ describe.each(BROWSERS)('foundation in %s', (browser) => {
   const env = useEnv(browser, {
     '/igf.html': htmlPage('IGF page', IG_PARAGRAPHS),
     '/typo.html': htmlPage('IGF page with a misspelling', `${IG_PARAGRAPHS}<p>They asked for a genuinely multistakholder process.</p>`),
+    // ~30,000 chars: past the first few thousand, matched on the page, the rest goes to the background.
+    // "IAB" early, its context (IETF, RFC) only at the end: judged on the whole page in both places.
+    '/long.html': htmlPage(
+      'A long IGF page',
+      `<p>The IAB spoke first.</p>${IG_PARAGRAPHS.repeat(40)}<p>Midweek, the IAB spoke again.</p>${IG_PARAGRAPHS.repeat(40)}<p>The IETF and its RFC series, with the IAB, keep the Internet open.</p>`,
+    ),
   });
 
   it('paints terms with the Highlight API on a default-scope page', async () => {
@@ -42,6 +48,20 @@ describe.each(BROWSERS)('foundation in %s', (browser) => {
     expect(Object.keys(model?.surfaces ?? {}).some((s) => s.startsWith('multistakholder')), JSON.stringify(model?.surfaces)).toBe(true);
     // In the extension's background script, off the page's main thread.
     expect(report.discoveredIn).toBe('background');
+    await page.close();
+  });
+
+  it('matches most of a long page in the background, with every occurrence found', async () => {
+    const { page, report } = await env().openAnnotated('/long.html');
+    const count = (id: string) => report.terms.find((t) => t.id === id)?.count ?? 0;
+    // Each copy of the paragraphs holds the same occurrences: every copy found, in both places.
+    for (const id of ['internet-governance-forum', 'internet-exchange-point', 'icann']) {
+      expect(count(id) % 80, `${id}: ${count(id)}`).toBe(0);
+      expect(count(id)).toBeGreaterThan(0);
+    }
+    expect(count('iab')).toBe(3);
+    const m = report.matchedChars!;
+    expect(m.background, JSON.stringify(m)).toBeGreaterThan(3 * m.page);
     await page.close();
   });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkBackgroundMessage, checkContentMessage, type SenderLike } from '@/lib/messaging/bus';
-import { badgeText, discoverReply, registrationDomains } from '@/lib/scope/controller';
-import { DISCOVER_MAX_CHARS, DISCOVER_MAX_TEXTS } from '@/lib/messaging/protocol';
+import { badgeText, discoverReply, matchReply, registrationDomains } from '@/lib/scope/controller';
+import { DISCOVER_MAX_CHARS, DISCOVER_MAX_TEXTS, MATCH_MAX_CHARS } from '@/lib/messaging/protocol';
+import { compileIndex, loadDataset } from '@/lib/dataset';
+import { createMatcher } from '@/lib/match';
 import { defaultSettings } from '@/lib/settings';
 
 const self = { id: 'ext-id', origin: 'chrome-extension://ext-id/' };
@@ -46,6 +48,37 @@ describe('background receives', () => {
     expect(discoverReply(texts, [[11, 26], [6, 21]]).forms).toEqual([]);
     // At most DISCOVER_MAX_CHARS of text in all: a variant past that is not read.
     expect(discoverReply(['x'.repeat(DISCOVER_MAX_CHARS), texts[0]], [[], []]).forms).toEqual([]);
+  });
+
+  it('glens:match only from a content script, within its size limits', () => {
+    const msg = { type: 'glens:match', text: 'The IGF met.', signalChars: 12, head: [1], body: [], terms: 135 };
+    expect(checkBackgroundMessage(msg, contentSender, self)).toEqual({ ok: true, msg });
+    expect(checkBackgroundMessage(msg, popupSender, self).ok).toBe(false);
+    expect(checkBackgroundMessage(msg, { ...contentSender, id: 'evil-id' }, self).ok).toBe(false);
+    const bad = [
+      { ...msg, text: 'x'.repeat(MATCH_MAX_CHARS + 1) },
+      { ...msg, signalChars: -1 },
+      { ...msg, head: [0.5] },
+      { ...msg, body: 'x' },
+      { ...msg, terms: undefined },
+    ];
+    for (const b of bad) expect(checkBackgroundMessage(b, contentSender, self).ok).toBe(false);
+  });
+
+  it('answers glens:match with the spans the page matcher finds, the dropped candidates and the signals', () => {
+    const index = compileIndex(loadDataset());
+    const matcher = createMatcher(index);
+    const text = 'The Internet Governance Forum (IGF) met.\nThe IAB spoke.\nAn RFC of the IETF.';
+    const signals = matcher.pageSignals!({ title: 'A page', url: 'https://example.org/' });
+    const reply = matchReply({ text, signalChars: 0, head: [...signals.head], body: [], terms: index.terms.length }, () => index);
+    const want = matcher.find(text, { signals: { head: new Set(signals.head), body: new Set() } });
+    expect(reply!.spans).toEqual(want.flatMap((s) => [s.start, s.end, s.term]));
+    expect(reply!.body).toEqual([]);
+    // With the text fed to the signals (IETF, RFC), the page-level decisions change; the ids come back.
+    const fed = matchReply({ text, signalChars: text.length, head: [...signals.head], body: [], terms: index.terms.length }, () => index)!;
+    expect(fed.body.length).toBeGreaterThan(0);
+    // Another glossary (another version of the extension): no answer, the page matches itself.
+    expect(matchReply({ text, signalChars: 0, head: [], body: [], terms: 3 }, () => index)).toBeNull();
   });
 
   it('glens:annotateTab only from extension pages of this extension', () => {

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import type { CompiledIndex } from '@/lib/dataset/types';
 import type { CardData } from '@/lib/messaging/protocol';
 
@@ -136,4 +137,32 @@ export function setBody(html: string): void {
 
 export function countElements(): number {
   return document.getElementsByTagName('*').length;
+}
+
+/**
+ * For each test: the Highlight API and layout stubs, no adopted sheets; after it, every annotator the test
+ * handed to `track` stopped and the stubs restored.
+ */
+export function usePageStubs(): { registry(): Map<string, Set<unknown>>; track<T extends { stop(): void }>(a: T): T } {
+  let hl: ReturnType<typeof stubHighlightApi> | null = null;
+  let unrect: (() => void) | null = null;
+  let running: { stop(): void }[] = [];
+  beforeEach(() => {
+    hl = stubHighlightApi();
+    unrect = stubRects();
+    document.adoptedStyleSheets = [];
+  });
+  afterEach(() => {
+    for (const a of running) a.stop();
+    running = [];
+    hl?.restore();
+    unrect?.();
+  });
+  return {
+    registry: () => hl!.registry,
+    track: (a) => {
+      running.push(a);
+      return a;
+    },
+  };
 }

@@ -125,6 +125,30 @@ describe('scheduler', () => {
     expect(await run(3)).toBe('yield yield done'); // 3 ms used: a task of its own
   });
 
+  it('ends the slice at a step that returns a promise and goes on once it settles (rejected too)', async () => {
+    for (const settle of ['resolve', 'reject'] as const) {
+      let release!: () => void;
+      const gate = new Promise<void>((res, rej) => (release = settle === 'resolve' ? res : () => rej(new Error('no answer'))));
+      const order: string[] = [];
+      let n = 0;
+      const done = runSliced(
+        () => {
+          n++;
+          order.push(`step${n}`);
+          if (n === 2) return gate; // waiting for an answer: nothing else to do
+          return n < 4;
+        },
+        { budgetMs: 8, now: () => 0, schedule: (fn) => void (order.push('yield'), setTimeout(fn, 0)), onDone: () => void order.push('done') },
+      );
+      await new Promise((r) => setTimeout(r, 20));
+      // It waits: no busy slices while the promise is pending.
+      expect(order).toEqual(['step1', 'step2']);
+      release();
+      await done;
+      expect(order).toEqual(['step1', 'step2', 'yield', 'step3', 'step4', 'done']);
+    }
+  });
+
   it('does not call onDone when cancelled', async () => {
     let done = 0;
     let n = 0;
