@@ -126,7 +126,7 @@ export function runAnnotateScript(life: Lifecycle): void {
       // Fuzzy discovery runs in the background, off the page's main thread (here again if that fails).
       discoverRemote: requestDiscovery,
       // So does exact matching, after the first few thousand characters (here again if that fails).
-      matchRemote: (req) => requestMatch(req),
+      matchRemote: requestMatch,
       // The badge: only when the count changes (a pass reports a change after most slices).
       onChange: (c) => {
         if (c.terms === lastCount) return;

@@ -738,7 +738,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
   };
 
   /** Send the next queued chunk (the queue's head is a remote one). */
-  const sendNext = (pass: Pass, rem: RemoteQueue) => {
+  const sendNext = (rem: RemoteQueue) => {
     const { chunk } = rem.queue.shift()!;
     const signals = matchCtx.signals;
     const sig = hasGuards && signals && signalChars < SIGNAL_CHARS ? Math.min(chunk.text.length, SIGNAL_CHARS - signalChars) : 0;
@@ -844,7 +844,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
           pass.localChars += pass.chunk.text.length;
           return true;
         }
-        sendNext(pass, rem);
+        sendNext(rem);
       }
     }
     const cur = pass.walkers[0];
