@@ -686,7 +686,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
     chunkPos: number;
     /** Keep read segments for fuzzy discovery (the full pass). */
     vocab?: boolean;
-    /** Chunks for the background (`matchRemote`; the full pass only). */
+    /** Chunks for the background (`matchRemote`; the full pass and its end-of-pass re-check). */
     remote?: RemoteQueue;
     /** Text of this pass matched on the page so far. */
     localChars: number;
@@ -699,7 +699,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
    * request's answer) is re-checked at the end of the pass, as on the page.
    */
   interface RemoteQueue {
-    /** Chunks in reading order; `local` ones (too long for a request) are matched here in their turn. */
+    /** Chunks in reading order; `local` ones (read before the background was asked, or too long for a request) are matched here in their turn. */
     queue: Array<{ chunk: Chunk; local: boolean }>;
     /** Requests in flight, and those of them that feed the guard signals. */
     inflight: number;
@@ -799,7 +799,8 @@ export function startAnnotator(opts: StartOptions): Annotator {
         if (r.rejected[i] < nTerms && r.rejected[i + 1] < len) deferAt(chunk, r.rejected[i], r.rejected[i + 1]);
       }
     }
-    const stop = Math.min(spans.length - (spans.length % 3), r.pos + 3 * APPLY_SPANS);
+    const whole = spans.length - (spans.length % 3);
+    const stop = Math.min(whole, r.pos + 3 * APPLY_SPANS);
     for (let i = r.pos; i < stop; i += 3) {
       const s = spans[i];
       const e = spans[i + 1];
@@ -807,7 +808,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
       if (s < e && e <= len && term < nTerms) addSpan(chunk, s, e, term);
     }
     r.pos = stop;
-    if (stop >= spans.length - (spans.length % 3)) rem.ready.shift();
+    if (stop >= whole) rem.ready.shift();
   };
 
   let nextSeq = 1;
