@@ -35,13 +35,23 @@ export default defineUnlistedScript(() => {
 const inNextTask = <T>(fn: () => T): Promise<T> =>
   new Promise((resolve, reject) =>
     setTimeout(() => {
+      const t = performance.now();
       try {
         resolve(fn());
       } catch (err) {
         reject(err);
+      } finally {
+        startupTask(t);
       }
     }, 0),
   );
+
+/** The longest start-up task so far (ms; reported as timing.startupMs). */
+let startupMs = 0;
+/** Record a start-up task that began at `t` and ends now. */
+const startupTask = (t: number): void => {
+  startupMs = Math.max(startupMs, performance.now() - t);
+};
 
 /**
  * Start-up work (ms) after which the annotator starts in a task of its own rather than the settings task.
@@ -51,6 +61,15 @@ const MERGED_START_MS = 6;
 
 /** The content script's logic, given its lifecycle (tests pass their own). */
 export function runAnnotateScript(life: Lifecycle): void {
+  const t0 = performance.now();
+  try {
+    runScript(life);
+  } finally {
+    startupTask(t0);
+  }
+}
+
+function runScript(life: Lifecycle): void {
   const slot = globalSlot();
   let live = false;
   try {
@@ -136,6 +155,7 @@ export function runAnnotateScript(life: Lifecycle): void {
     });
   };
 
+  const withStartup = (r: PageReport): PageReport => ({ ...r, timing: { ...r.timing, startupMs: Math.round(startupMs * 10) / 10 } });
   const idleReport = (): PageReport => ({
     url: location.href,
     title: document.title,
@@ -151,7 +171,7 @@ export function runAnnotateScript(life: Lifecycle): void {
     if (dead) return undefined;
     switch (msg.type) {
       case 'glens:getReport':
-        return annotator ? annotator.report() : idleReport();
+        return withStartup(annotator ? annotator.report() : idleReport());
       case 'glens:focusTerm':
         return annotator ? annotator.focusTerm(msg.termId) : false;
       case 'glens:navigate':

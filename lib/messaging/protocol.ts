@@ -33,7 +33,18 @@ export const PageReportSchema = v.object({
   /** How the page came to be annotated. */
   reason: v.optional(v.picklist(['default-scope', 'on-demand', 'site-always'])),
   datasetVersion: v.string(),
-  timing: v.object({ annotateMs: v.number(), longestSliceMs: v.number(), firstPaintMs: v.number(), slices: v.number() }),
+  timing: v.object({
+    annotateMs: v.number(),
+    longestSliceMs: v.number(),
+    firstPaintMs: v.number(),
+    slices: v.number(),
+    /**
+     * The content script's longest start-up task, measured in it (ms): its evaluation (after compiling),
+     * the task that reads the settings and loads the matcher, and the one that starts the annotator with
+     * its first slice. With longestSliceMs, the longest task of the extension's own work on the page.
+     */
+    startupMs: v.optional(v.number()),
+  }),
   terms: v.array(ReportTerm),
   guidance: v.array(ReportGuidance),
   /** First occurrence's surrounding text per term id, for text-fragment links. */

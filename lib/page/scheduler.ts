@@ -15,7 +15,7 @@ export const DEFAULT_BUDGET_MS = 6;
 export interface SliceStats {
   /** Number of slices run. */
   slices: number;
-  /** Longest single slice (ms). */
+  /** Longest single slice (ms), its onSlice included. */
   longestSliceMs: number;
   /** Sum of slice durations (ms): the script time spent. */
   busyMs: number;
@@ -65,7 +65,7 @@ export interface RunOptions {
    * its own if that slice has used more than half the budget.
    */
   onDone?: () => void;
-  /** Called at the end of every slice, in its task (before onDone on the last one). */
+  /** Called at the end of every slice, in its task (before onDone on the last one); timed with the slice. */
   onSlice?: () => void;
   /** Budget of the first slice, which runs at once in the caller's task (default: budgetMs). */
   firstBudgetMs?: number;
@@ -123,12 +123,16 @@ export function runSliced(step: () => StepResult, opts: RunOptions = {}): Promis
           } while (more && !wait && (t - t0 < limit || (t - t0 < extend && !opts.firstDone!())) && !cancelled());
           limit = budget;
           extend = 0;
+          // The slice's end-of-slice work (painting what it found) is part of its task: timed with it.
+          if (opts.onSlice) {
+            opts.onSlice();
+            t = now();
+          }
           const d = t - t0;
           used = d;
           stats.slices++;
           stats.busyMs += d;
           if (d > stats.longestSliceMs) stats.longestSliceMs = d;
-          opts.onSlice?.();
         }
         if (more && !cancelled()) {
           const next = () => (opts.schedule ?? pickSchedule())(slice);

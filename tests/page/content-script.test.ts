@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as v from 'valibot';
 import { fakeBrowser } from 'wxt/testing';
 import { runAnnotateScript } from '@/entrypoints/annotate/index';
 import { runHighlightSheetScript } from '@/entrypoints/highlight-sheet';
@@ -8,6 +9,7 @@ import { HL_GUIDED } from '@/lib/page/constants';
 import { globalSlot } from '@/lib/page';
 import { preAdoptHighlightSheet } from '@/lib/page/early-sheet';
 import { defaultSettings, SETTINGS_VERSION } from '@/lib/settings/schema';
+import { PageReportSchema } from '@/lib/messaging/protocol';
 import { setBody, stubHighlightApi, stubRects } from './helpers';
 
 let hl: ReturnType<typeof stubHighlightApi>;
@@ -80,6 +82,9 @@ describe('content script entrypoint', () => {
     const [report] = await fakeBrowser.runtime.onMessage.trigger({ type: 'glens:getReport' }, { id });
     expect((report as any).reason).toBe('on-demand');
     expect((report as any).terms.map((t: any) => t.id)).toContain('internet-governance-forum');
+    // Its own longest start-up task is reported beside the slices (the e2e real-pages bound reads both).
+    expect(v.is(PageReportSchema, report)).toBe(true);
+    expect((report as any).timing.startupMs).toBeGreaterThan(0);
     ctx.invalidate();
     expect(hl.registry.size).toBe(0);
   });

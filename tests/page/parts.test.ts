@@ -64,6 +64,22 @@ describe('scheduler', () => {
     expect(done).toBe(1);
   });
 
+  it('times each slice with its end-of-slice work (onSlice)', async () => {
+    let clock = 0;
+    let left = 20;
+    const stats = newStats();
+    await runSliced(
+      () => {
+        clock += 1;
+        return --left > 0;
+      },
+      { budgetMs: 5, stats, now: () => clock, schedule: (fn) => void setTimeout(fn, 0), onSlice: () => void (clock += 3) },
+    );
+    // 5 steps of 1 ms, then 3 ms of painting in the same task.
+    expect(stats.longestSliceMs).toBe(8);
+    expect(stats.busyMs).toBe(20 + 3 * stats.slices);
+  });
+
   it('extends only the first slice, up to firstMaxMs, until firstDone()', async () => {
     const run = async (paintAt: number) => {
       let clock = 0;

@@ -17,7 +17,7 @@ import {
   Summary,
   openSession,
   firstDiff,
-  longestExtensionTask,
+  longestTaskWithExtension,
   occurrences,
   openSettled,
   pageWords,
@@ -92,7 +92,7 @@ describe.each(BROWSERS)('real pages in %s', (browser) => {
     const words = await pageWords(page);
     const found = occurrences(report);
     const perThousand = words ? (found / words) * 1000 : 0;
-    const longest = longestExtensionTask(load);
+    const longest = longestTaskWithExtension(load);
     const errs = errors.since(mark);
     const iab = report.terms.reduce((n, t) => n + (t.surfaces['IAB'] ?? 0) + (t.surfaces['IABs'] ?? 0), 0);
     summary.add({
@@ -101,9 +101,10 @@ describe.each(BROWSERS)('real pages in %s', (browser) => {
       state: report.state,
       terms: found,
       'per 1k words': perThousand.toFixed(2),
-      'ext longest ms': longest.toFixed(1),
-      'task holding ext ms': load.trace ? load.trace.longestTaskMs.toFixed(1) : '–',
-      'ext/task wall ms': load.trace ? load.trace.longestExtInTaskMs.toFixed(1) : '–',
+      'longest task ms': longest.toFixed(1),
+      'ext in it ms': load.trace ? load.trace.longestExtInTaskMs.toFixed(1) : '–',
+      'start-up ms': report.timing.startupMs?.toFixed(1) ?? '–',
+      'slice ms': report.timing.longestSliceMs.toFixed(1),
       'trace ext ms': load.trace ? load.trace.scriptMs.toFixed(1) : '–',
       errors: errs.length,
       'text same': before.text === after.text ? 'yes' : 'NO',
@@ -116,9 +117,9 @@ describe.each(BROWSERS)('real pages in %s', (browser) => {
     expect(after.text === before.text, `page text changed ${firstDiff(before.text, after.text)}`).toBe(true);
     expect(after.elements, 'element count (our host excluded)').toBe(before.elements);
     expect(after.hosts).toBeLessThanOrEqual(1);
-    // The 50 ms goal is measured and reported by `npm run bench` (timing goals live in the benchmark,
-    // where the machine is quiet); here a bound only catches a page that freezes the tab.
-    expect(longest, "the extension's longest work in one task (ms); goal 50 ms, see npm run bench").toBeLessThan(500);
+    // Issue 7's bound, on wall time in a loaded e2e run (the longest seen here is ~36 ms: start-up, with
+    // the content script's compilation). `npm run bench` measures the same on a quiet machine.
+    expect(longest, 'the longest task holding extension work (ms)').toBeLessThan(50);
     expect(perThousand, `${found} terms in ${words} words: ${report.terms.map((t) => `${t.label}×${t.count}`).join(', ')}`).toBeLessThanOrEqual(5);
     if (name === 'iab-1') expect(iab, '"IAB" is the Interactive Advertising Bureau on iab-1').toBe(0);
   });
