@@ -86,6 +86,9 @@ function computeClass(c: number): CharClass {
     if (c === 0xb2 || c === 0xb3 || c === 0xb9 || (c >= 0xbc && c <= 0xbe)) return CharClass.Word;
     return CharClass.Punct;
   }
+  // CJK ideographs (Extension A and the unified block) and Hangul syllables: letters, every one of them.
+  // A Chinese or Korean page has thousands of distinct ones; each would cost a regex test on first sight.
+  if (isCjkLetter(c)) return CharClass.Word;
   if (c >= 0x2000 && c <= 0x206f) {
     if (HYPHENS.includes(c)) return CharClass.Hyphen;
     if (ZERO_WIDTH.includes(c)) return CharClass.Skip;
@@ -106,7 +109,13 @@ export function charClass(c: number): CharClass {
 }
 
 /** Diacritic-stripped base code unit (case kept); the original when stripping would change the length. */
+/** U+3400–4DBF, U+4E00–9FFF, U+AC00–D7A3: all letters, no case, nothing to fold (tests check it). */
+function isCjkLetter(c: number): boolean {
+  return (c >= 0x3400 && c <= 0x9fff && (c <= 0x4dbf || c >= 0x4e00)) || (c >= 0xac00 && c <= 0xd7a3);
+}
+
 function computeBase(c: number): number {
+  if (isCjkLetter(c)) return c;
   const cls = charClass(c);
   if (cls === CharClass.Skip) return SKIP_CODE;
   if (cls === CharClass.Space || cls === CharClass.Hyphen) return 0x20;
@@ -133,6 +142,7 @@ export function baseCode(c: number): number {
 
 function computeFold(c: number): number {
   if (c < 0x80) return c >= 0x41 && c <= 0x5a ? c + 32 : computeBase(c);
+  if (isCjkLetter(c)) return c;
   const b = baseCode(c);
   if (charClass(c) !== CharClass.Word || (b >= 0xd800 && b <= 0xdfff)) return b;
   const lower = String.fromCharCode(b).toLowerCase();

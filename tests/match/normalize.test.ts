@@ -57,6 +57,28 @@ describe('character classes (regex-free fast paths)', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('CJK ideographs and Hangul syllables (a fast path) fold and keep case as the general rule does', async () => {
+    const { baseCode, foldCode } = await import('../../lib/match/normalize');
+    const wrong: string[] = [];
+    const ranges: Array<[number, number]> = [
+      [0x3400, 0x4dbf],
+      [0x4e00, 0x9fff],
+      [0xac00, 0xd7a3],
+    ];
+    for (const [a, b] of ranges) {
+      for (let c = a; c <= b; c++) {
+        const ch = String.fromCharCode(c);
+        // The general rule: NFD, keep the base only when the rest is combining diacritics; then lower-case.
+        const d = ch.normalize('NFD');
+        const base = d.length > 1 && [...d.slice(1)].every((x) => /\p{Mn}/u.test(x) && x.charCodeAt(0) < 0x3000) ? d.charCodeAt(0) : c;
+        const lower = String.fromCharCode(base).toLowerCase();
+        const fold = lower.length === 1 ? lower.charCodeAt(0) : base;
+        if (baseCode(c) !== base || foldCode(c) !== fold) wrong.push(c.toString(16));
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('folds ASCII case without changing other ASCII', () => {
     expect(normalizeForMatch('ABC xyz-09`\t')).toBe('abc xyz 09\' ');
   });
