@@ -102,7 +102,8 @@ describe.each(BROWSERS)('real pages in %s', (browser) => {
       terms: found,
       'per 1k words': perThousand.toFixed(2),
       'longest task ms': longest.toFixed(1),
-      'ext in it ms': load.trace ? load.trace.longestExtInTaskMs.toFixed(1) : '–',
+      'its wall ms': load.trace ? load.trace.longestTaskMs.toFixed(1) : '–',
+      'ext in a task ms': load.trace ? load.trace.longestExtInTaskMs.toFixed(1) : '–',
       'start-up ms': report.timing.startupMs?.toFixed(1) ?? '–',
       'slice ms': report.timing.longestSliceMs.toFixed(1),
       'trace ext ms': load.trace ? load.trace.scriptMs.toFixed(1) : '–',
@@ -117,8 +118,8 @@ describe.each(BROWSERS)('real pages in %s', (browser) => {
     expect(after.text === before.text, `page text changed ${firstDiff(before.text, after.text)}`).toBe(true);
     expect(after.elements, 'element count (our host excluded)').toBe(before.elements);
     expect(after.hosts).toBeLessThanOrEqual(1);
-    // Issue 7's bound, on wall time in a loaded e2e run (the longest seen here is ~36 ms: start-up, with
-    // the content script's compilation). `npm run bench` measures the same on a quiet machine.
+    // Issue 7's bound (Chromium by thread time, Firefox by the content script's own clock: see
+    // longestTaskWithExtension). `npm run bench` judges the same by wall time on a quiet machine.
     expect(longest, 'the longest task holding extension work (ms)').toBeLessThan(50);
     expect(perThousand, `${found} terms in ${words} words: ${report.terms.map((t) => `${t.label}×${t.count}`).join(', ')}`).toBeLessThanOrEqual(5);
     if (name === 'iab-1') expect(iab, '"IAB" is the Interactive Advertising Bureau on iab-1').toBe(0);
