@@ -6,6 +6,8 @@
  * map 1:1 back to DOM text positions.
  */
 
+import { SPACE_RANGES, WORD_RANGES } from './unicode-classes';
+
 /** Marker for chars the matcher ignores inside a token (soft hyphen, zero-width chars, combining marks). */
 export const SKIP_CHAR = '\u00AD';
 export const SKIP_CODE = 0x00ad;
@@ -53,9 +55,9 @@ function isCombiningDiacritic(c: number): boolean {
 }
 
 /**
- * Class of a code unit by the defining rules (Unicode property regexes). `computeClass` answers the
- * common ranges without them: compiling a `\p{…}` regex and running it per char is the costliest part of
- * a cold start, and a content script pays it on every page.
+ * Class of a code unit by the defining rules (Unicode property regexes). `computeClass` answers without
+ * them (fast paths, then range tables generated from these regexes): compiling a `\p{…}` regex is the
+ * costliest part of a cold start, and a content script would pay it on every page. Tests use this one.
  */
 export function charClassByRegex(c: number): CharClass {
   if (c === 0x0a) return CharClass.Newline;
@@ -69,7 +71,41 @@ export function charClassByRegex(c: number): CharClass {
   return CharClass.Punct;
 }
 
-/** Same result as charClassByRegex (a test checks every code unit); regex-free for ASCII, Latin-1, U+2000–206F. */
+/** Packed ranges (lib/match/unicode-classes.ts) decoded on first use: [first, last, first, last, …]. */
+let wordRanges: Uint16Array | null = null;
+let spaceRanges: Uint16Array | null = null;
+function decodeRanges(packed: string): Uint16Array {
+  const out = new Uint16Array(packed.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(packed.slice(4 * i, 4 * i + 4), 16);
+  return out;
+}
+function inRanges(r: Uint16Array, c: number): boolean {
+  let lo = 0;
+  let hi = r.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (c < r[2 * mid]) hi = mid - 1;
+    else if (c > r[2 * mid + 1]) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/**
+ * charClassByRegex's rules with the property tests read from generated range tables: no regex to
+ * compile in each fresh content-script world (a test checks every code unit against the regexes).
+ */
+function charClassByTable(c: number): CharClass {
+  if (c === 0x0a) return CharClass.Newline;
+  if (HYPHENS.includes(c)) return CharClass.Hyphen;
+  if (ZERO_WIDTH.includes(c) || isCombiningDiacritic(c)) return CharClass.Skip;
+  if (c >= 0xd800 && c <= 0xdfff) return CharClass.Punct;
+  if (inRanges((spaceRanges ??= decodeRanges(SPACE_RANGES)), c)) return CharClass.Space;
+  if (inRanges((wordRanges ??= decodeRanges(WORD_RANGES)), c)) return CharClass.Word;
+  return CharClass.Punct;
+}
+
+/** Same result as charClassByRegex (a test checks every code unit), without a regex: fast paths, then the range tables. */
 function computeClass(c: number): CharClass {
   if (c < 0x80) {
     if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return CharClass.Word;
@@ -95,7 +131,7 @@ function computeClass(c: number): CharClass {
     if (c <= 0x200a || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f) return CharClass.Space;
     return CharClass.Punct;
   }
-  return charClassByRegex(c);
+  return charClassByTable(c);
 }
 
 /** Class of one UTF-16 code unit (cached). */
@@ -160,7 +196,7 @@ export function foldCode(c: number): number {
   return v - 1;
 }
 
-// Warm the caches for ASCII at load (regex-free, microseconds); other chars are classified on first sight.
+// Warm the caches for ASCII at load (microseconds); other chars are classified on first sight.
 for (let c = 0; c < 0x80; c++) foldCode(c);
 
 function mapString(text: string, fn: (c: number) => number): string {
