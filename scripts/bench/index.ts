@@ -331,6 +331,12 @@ interface PageSummary {
     longestSliceMsReport: number;
     longestAfterEvalMs: number;
     longestAfterEvalCpuMs: number;
+    /** Σ over runs: slices (extension events after the evaluation), and those over 10 ms by wall and by CPU. */
+    slicesAll: number;
+    slicesOver10Wall: number;
+    slicesOver10Cpu: number;
+    /** Max over runs of the 99th-percentile slice (wall). */
+    sliceP99Ms: number;
     restyleMs: number;
     longestRestyleMs: number;
     paintMs: number;
@@ -380,6 +386,10 @@ function summarize(name: string, kind: PageSummary['kind'], runs: RunResult[]): 
       // Max over runs (a slice goal is about the worst slice).
       longestAfterEvalMs: Math.max(...runs.map((r) => r.trace.longestAfterEvalMs)),
       longestAfterEvalCpuMs: Math.max(...runs.map((r) => r.trace.longestAfterEvalCpuMs)),
+      slicesAll: runs.reduce((n, r) => n + r.trace.slicesAfterEval, 0),
+      slicesOver10Wall: runs.reduce((n, r) => n + r.trace.slicesOver10Wall, 0),
+      slicesOver10Cpu: runs.reduce((n, r) => n + r.trace.slicesOver10Cpu, 0),
+      sliceP99Ms: Math.max(...runs.map((r) => r.trace.sliceP99Ms)),
       restyleMs: m((r) => r.trace.restyleMs),
       longestRestyleMs: Math.max(...runs.map((r) => r.trace.longestRestyleMs)),
       paintMs: m((r) => r.trace.paintMs),
@@ -614,6 +624,8 @@ async function main() {
     f1(s.median.longestSliceMsReport),
     f1(s.median.longestAfterEvalMs),
     f1(s.median.longestAfterEvalCpuMs),
+    `${s.median.slicesOver10Wall} / ${s.median.slicesOver10Cpu} of ${s.median.slicesAll}`,
+    f1(s.median.sliceP99Ms),
     f1(s.median.restyleMs),
     f1(s.median.longestRestyleMs),
     f1(s.median.paintMs),
@@ -622,13 +634,14 @@ async function main() {
   console.log(
     '\n' +
       table(
-        ['page', 'ext events', 'ext sampled', 'floor walk', 'floor regex', 'floor untraced', 'report annotate', 'report longest slice', 'slice max wall', 'slice max CPU', 'restyle', 'restyle max', 'paint', 'paint max'],
+        ['page', 'ext events', 'ext sampled', 'floor walk', 'floor regex', 'floor untraced', 'report annotate', 'report longest slice', 'slice max wall', 'slice max CPU', '>10ms wall / CPU', 'slice p99', 'restyle', 'restyle max', 'paint', 'paint max'],
         detail,
       ),
   );
   console.log(
     '  slice max = longest extension event after the script evaluation (slices and start-up steps), max over runs, from the trace;\n' +
       '  wall includes time the OS gave the core to other processes, CPU does not;\n' +
+      '  >10ms = slices (those events) over 10 ms by wall / by CPU, of all slices in all runs; slice p99 = 99th percentile (wall), max over runs;\n' +
       '  restyle = Σ style recalculation after the content script started (median), restyle max = the longest one (max over runs):\n' +
       '  on the generated pages, which run no script, all of it is caused by the extension;\n' +
       '  paint = Σ pre-paint + paint after the content script started (median), paint max = the most in one task (max over runs):\n' +
@@ -731,6 +744,19 @@ async function main() {
     // Wall time decides; thread time (CPU) is shown because a loaded machine stretches wall time.
     detail: `longest ${f1(allLong)} ms wall, ${f1(allLongCpu)} ms CPU; ${nLong} page(s)-runs with ≥50 ms wall`,
   });
+  // Issue 5: slices of ≤ 10 ms. Both clocks are shown: wall decides; CPU says whether an overrun was our
+  // work or the core taken away.
+  {
+    const all = summaries.reduce((n, s) => n + s.median.slicesAll, 0);
+    const wall = summaries.reduce((n, s) => n + s.median.slicesOver10Wall, 0);
+    const cpu = summaries.reduce((n, s) => n + s.median.slicesOver10Cpu, 0);
+    const p99 = Math.max(...summaries.map((s) => s.median.sliceP99Ms));
+    targets.push({
+      target: 'slices ≤ 10 ms (issue 5)',
+      pass: wall === 0 && cpu === 0,
+      detail: `${all} slices: ${wall} over by wall (${f2((100 * wall) / Math.max(1, all))}%), ${cpu} over by CPU; worst page's p99 ${f1(p99)} ms wall`,
+    });
+  }
   // Our own addition to the issue's goals: a change we make must not make the page restyle for ≥ 50 ms
   // (the generated pages run no script, so every restyle there is ours).
   if (gen.length) {
@@ -785,6 +811,7 @@ async function main() {
           restyle: 'restyleMs / longestRestyleMs: Σ and longest UpdateLayoutTree on the page thread after the content script evaluation (wall)',
           paint: 'paintMs / longestPaintInTaskMs: Σ PrePaint + outermost Paint after the content script evaluation, and the most in one task (wall)',
           sliceMax: 'longestAfterEvalMs / longestAfterEvalCpuMs: longest outermost extension script event other than EvaluateScript, wall and thread time, max over runs',
+          slicesOver10: 'slicesOver10Wall / slicesOver10Cpu of slicesAll: those events over 10 ms by wall and by thread time, summed over runs; sliceP99Ms: their 99th percentile (wall), max over runs',
           heap: 'JSHeapUsedSize after HeapProfiler.collectGarbage, extension page minus the same page on 127.0.0.1 (no extension)',
         },
       },
