@@ -54,21 +54,29 @@ function isCombiningDiacritic(c: number): boolean {
   );
 }
 
+/** The class rules, given the two Unicode-property tests (white space / space separator; letter, number, mark). */
+function classify(c: number, isSpace: (c: number) => boolean, isWord: (c: number) => boolean): CharClass {
+  if (c === 0x0a) return CharClass.Newline;
+  if (HYPHENS.includes(c)) return CharClass.Hyphen;
+  if (ZERO_WIDTH.includes(c) || isCombiningDiacritic(c)) return CharClass.Skip;
+  // Surrogate halves (emoji, rare astral scripts): one-char tokens, so "📢IGF" still has a boundary.
+  if (c >= 0xd800 && c <= 0xdfff) return CharClass.Punct;
+  if (isSpace(c)) return CharClass.Space;
+  if (isWord(c)) return CharClass.Word;
+  return CharClass.Punct;
+}
+
 /**
  * Class of a code unit by the defining rules (Unicode property regexes). `computeClass` answers without
  * them (fast paths, then range tables generated from these regexes): compiling a `\p{…}` regex is the
  * costliest part of a cold start, and a content script would pay it on every page. Tests use this one.
  */
 export function charClassByRegex(c: number): CharClass {
-  if (c === 0x0a) return CharClass.Newline;
-  if (HYPHENS.includes(c)) return CharClass.Hyphen;
-  if (ZERO_WIDTH.includes(c) || isCombiningDiacritic(c)) return CharClass.Skip;
-  // Surrogate halves (emoji, rare astral scripts): one-char tokens, so "📢IGF" still has a boundary.
-  if (c >= 0xd800 && c <= 0xdfff) return CharClass.Punct;
-  const ch = String.fromCharCode(c);
-  if (SPACE_RE.test(ch)) return CharClass.Space;
-  if (WORD_RE.test(ch)) return CharClass.Word;
-  return CharClass.Punct;
+  return classify(
+    c,
+    (x) => SPACE_RE.test(String.fromCharCode(x)),
+    (x) => WORD_RE.test(String.fromCharCode(x)),
+  );
 }
 
 /** Packed ranges (lib/match/unicode-classes.ts) decoded on first use: [first, last, first, last, …]. */
@@ -90,20 +98,8 @@ function inRanges(r: Uint16Array, c: number): boolean {
   }
   return false;
 }
-
-/**
- * charClassByRegex's rules with the property tests read from generated range tables: no regex to
- * compile in each fresh content-script world (a test checks every code unit against the regexes).
- */
-function charClassByTable(c: number): CharClass {
-  if (c === 0x0a) return CharClass.Newline;
-  if (HYPHENS.includes(c)) return CharClass.Hyphen;
-  if (ZERO_WIDTH.includes(c) || isCombiningDiacritic(c)) return CharClass.Skip;
-  if (c >= 0xd800 && c <= 0xdfff) return CharClass.Punct;
-  if (inRanges((spaceRanges ??= decodeRanges(SPACE_RANGES)), c)) return CharClass.Space;
-  if (inRanges((wordRanges ??= decodeRanges(WORD_RANGES)), c)) return CharClass.Word;
-  return CharClass.Punct;
-}
+const isSpaceByTable = (c: number): boolean => inRanges((spaceRanges ??= decodeRanges(SPACE_RANGES)), c);
+const isWordByTable = (c: number): boolean => inRanges((wordRanges ??= decodeRanges(WORD_RANGES)), c);
 
 /** Same result as charClassByRegex (a test checks every code unit), without a regex: fast paths, then the range tables. */
 function computeClass(c: number): CharClass {
@@ -123,7 +119,8 @@ function computeClass(c: number): CharClass {
     return CharClass.Punct;
   }
   // CJK ideographs (Extension A and the unified block) and Hangul syllables: letters, every one of them.
-  // A Chinese or Korean page has thousands of distinct ones; each would cost a regex test on first sight.
+  // A Chinese or Korean page has thousands of distinct ones; each would cost a table search here, and an
+  // NFD and a lower-casing in baseCode/foldCode, on first sight.
   if (isCjkLetter(c)) return CharClass.Word;
   if (c >= 0x2000 && c <= 0x206f) {
     if (HYPHENS.includes(c)) return CharClass.Hyphen;
@@ -131,7 +128,7 @@ function computeClass(c: number): CharClass {
     if (c <= 0x200a || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f) return CharClass.Space;
     return CharClass.Punct;
   }
-  return charClassByTable(c);
+  return classify(c, isSpaceByTable, isWordByTable);
 }
 
 /** Class of one UTF-16 code unit (cached). */
