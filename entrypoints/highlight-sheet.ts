@@ -8,7 +8,7 @@ import { fetchPageSettings, prefetchSaysOff } from '@/lib/settings/prefetch';
  * the ~80 ms restyle this avoids), and starts the settings read, so that its reply is in when the
  * content script runs; when that reply says paused or Never here, it removes the sheet again while the
  * page is still loading. The content script claims both, and removes the sheet when the page is not
- * annotated. A plain script with no listener; one timer, to start the read in a task of its own.
+ * annotated. A plain script with no listener or timer.
  */
 export default defineUnlistedScript(() => {
   void runHighlightSheetScript();
@@ -22,17 +22,7 @@ export async function runHighlightSheetScript(): Promise<void> {
     // a page without constructable sheets or the Highlight API: the annotator adopts its own sheet later
   }
   try {
-    // In a task of its own: this script runs inside the page's parse task, and the first storage call
-    // of a page sets up the extension's API bindings (milliseconds of work in that task otherwise).
-    const read = new Promise<Awaited<ReturnType<typeof fetchPageSettings>>>((resolve, reject) =>
-      setTimeout(() => {
-        try {
-          fetchPageSettings().then(resolve, reject);
-        } catch (err) {
-          reject(err);
-        }
-      }, 0),
-    );
+    const read = fetchPageSettings();
     const slot = globalSlot();
     slot.settings = read;
     // Paused, or Never on this site: take the sheet out while the page is still loading (cheap now, a
