@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
 import { generatePage } from './generate';
 import { loadGlossary, syntheticIndex } from './glossary';
-import { HIGHLIGHT_SIZES, PAGE_SHAPE, POLLER, floorExpr, markJsExpr, matcherSweepExpr } from './inpage';
+import { HIGHLIGHT_SIZES, PAGE_SHAPE, POLLER, REGISTERED, floorExpr, markJsExpr, matcherSweepExpr } from './inpage';
 import { SCOPE_HOST, launchChromium, startServer, type BenchServer, type ChromiumWithExtension } from './launch';
 import { analyzeTrace, markedSpans, startTrace, stopTrace, type ExtensionTraceStats } from './trace';
 
@@ -231,7 +231,7 @@ async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path
   let since = Date.now();
   while (Date.now() - t0 < 60_000) {
     await sleep(250);
-    const n = Number(await page.evaluate('window.__glensBench ? window.__glensBench.n : 0'));
+    const n = Number(await page.evaluate(REGISTERED));
     if (n !== last) {
       last = n;
       since = Date.now();
