@@ -198,7 +198,10 @@ const FIRST_LOCAL_CHARS = 3_000;
  * answer comes, or at this size. A chunk over MATCH_MAX_CHARS (one huge text node) is matched here.
  */
 const REMOTE_CHUNK_CHARS = 100_000;
-/** A request goes out at this much text even with others in flight. */
+/**
+ * Until the first paint a request goes out at this much text even with others in flight (the walk reads
+ * on meanwhile); after it, every request but the first is at least this long.
+ */
 const REMOTE_PIPE_CHARS = 16_000;
 /** Spans of a background answer added per step (each is an occurrence to record and maybe paint). */
 const APPLY_SPANS = 256;
@@ -693,7 +696,8 @@ export function startAnnotator(opts: StartOptions): Annotator {
   }
 
   /**
-   * Chunks of a pass matched in the background, several requests in flight. Each carries the guard signals
+   * Chunks of a pass matched in the background: until the first paint several requests in flight, after it
+   * one at a time while the walk waits (see waitsForAnswer). Each carries the guard signals
    * known when it goes out (the answers so far) and feeds its own share of the first SIGNAL_CHARS; a
    * candidate it drops on the page-level decision while signals were missing (not read yet, or in another
    * request's answer) is re-checked at the end of the pass, as on the page.
@@ -811,6 +815,27 @@ export function startAnnotator(opts: StartOptions): Annotator {
     if (stop >= whole) rem.ready.shift();
   };
 
+  /**
+   * After the first paint the page and the background take turns: while a request is in flight the walk
+   * waits, and the next request goes out once the answer is added. On a machine with few cores, walking
+   * (or adding spans) while the background matches made both run slower: each slice's wall time doubled
+   * while its thread waited for a core, and the CPU time rose too (2-core bench, generated 100k words: the
+   * page's script time 146–160 → 100–127 ms wall, 68–84 → 57–64 ms CPU; 500k: 318–330 → 203–218 ms
+   * wall; slices over 10 ms by wall 11–13% → 4–8%). The pass takes longer in all, but only its
+   * far-from-the-viewport end. Before the first paint the walk reads on: the first highlights come sooner.
+   */
+  const waitsForAnswer = (rem: RemoteQueue): boolean => rem.inflight > 0 && firstPaintMs >= 0;
+
+  /** A step with nothing to do until the background answers: resolves at the next answer. */
+  const idle = (rem: RemoteQueue): Promise<void> => {
+    if (!rem.wake) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      rem.wake = { promise, resolve };
+    }
+    return rem.wake.promise;
+  };
+
   let nextSeq = 1;
   /** Adaptive step sizes (see STEP_MS). */
   let nodeBudget = NODE_BUDGET.start;
@@ -838,7 +863,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
         applyReady(rem);
         return true;
       }
-      if (rem.queue.length && (rem.inflight === 0 || (remoteOk && !rem.queue[0].local))) {
+      if (rem.queue.length && (rem.inflight === 0 || (remoteOk && !rem.queue[0].local && !waitsForAnswer(rem)))) {
         if (rem.queue[0].local || !remoteOk) {
           pass.chunk = rem.queue.shift()!.chunk;
           pass.chunkPos = 0;
@@ -848,6 +873,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
         sendNext(rem);
       }
     }
+    if (rem && waitsForAnswer(rem)) return idle(rem);
     const cur = pass.walkers[0];
     if (!cur) {
       if (pass.pending.length) {
@@ -856,14 +882,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
         pass.pendingChars = 0;
         return true;
       }
-      if (rem && rem.inflight > 0) {
-        if (!rem.wake) {
-          let resolve!: () => void;
-          const promise = new Promise<void>((r) => (resolve = r));
-          rem.wake = { promise, resolve };
-        }
-        return rem.wake.promise;
-      }
+      if (rem && rem.inflight > 0) return idle(rem);
       return !!rem && rem.queue.length > 0;
     }
     const out: Segment[] = [];

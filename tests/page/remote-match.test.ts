@@ -16,9 +16,11 @@ const index = compileIndex(loadDataset());
  * much further down, so its page-level decision changes during the pass and the early candidates must be
  * re-checked.
  */
-function longPage(): string {
+function longPage(lead = 0): string {
   const filler = 'Delegates met in the morning and again after lunch to go over the agenda and its many items. ';
   const parts: string[] = ['<h1>Notes from the week</h1>'];
+  // `lead` paragraphs without a term first: the first highlights come only after several requests.
+  for (let i = 0; i < lead; i++) parts.push(`<p>${filler.repeat(2)}Note ${i}.</p>`);
   parts.push('<p>The IAB published a statement early in the week.</p>');
   for (let i = 0; i < 150; i++) {
     const term = ['the Internet Governance Forum (IGF)', 'ICANN', 'Internet exchange points (IXPs)', 'multi-stakeholder processes'][i % 4];
@@ -41,8 +43,23 @@ const background = (calls: Omit<MatchRequest, 'type'>[], delay: (n: number) => n
   return matchReply(JSON.parse(JSON.stringify(req)), () => index);
 };
 
-const run = async (remote?: Remote) => {
-  setBody(longPage());
+/** A remote that counts the requests in flight at once. */
+const counted = (inner: Remote): { remote: Remote; most: () => number } => {
+  let live = 0;
+  let most = 0;
+  const remote: Remote = async (req) => {
+    most = Math.max(most, ++live);
+    try {
+      return await inner(req);
+    } finally {
+      live--;
+    }
+  };
+  return { remote, most: () => most };
+};
+
+const run = async (remote?: Remote, body = longPage()) => {
+  setBody(body);
   const ann: Annotator = page.track(startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoveryMs: 0, matchRemote: remote }));
   await ann.whenDone();
   const occs = ann.debug.occurrences().map((o) => `${index.terms[o.term].id}:${o.surface}:${o.seg.block.textContent!.slice(0, 30)}`);
@@ -72,12 +89,26 @@ describe('exact matching in the background (glens:match)', () => {
     expect(calls.every((c) => c.terms === index.terms.length)).toBe(true);
   });
 
-  it('gives the same occurrences when answers come late and out of order', async () => {
+  it('after the first highlights, asks one request at a time: the walk waits for each answer', async () => {
     const local = await run();
     const calls: Omit<MatchRequest, 'type'>[] = [];
-    // Every other answer is slow: later requests are answered before earlier ones.
-    const remote = await run(background(calls, (n) => (n % 2 ? 30 : 1)));
+    const c = counted(background(calls, () => 10));
+    const remote = await run(c.remote);
     expect(remote.occs).toEqual(local.occs);
+    expect(calls.length).toBeGreaterThan(2);
+    expect(c.most()).toBe(1);
+  });
+
+  it('gives the same occurrences when answers come late and out of order', async () => {
+    // No term in the first ~25,000 chars: until the first paint, requests go out while others are in flight.
+    const body = longPage(130);
+    const local = await run(undefined, body);
+    const calls: Omit<MatchRequest, 'type'>[] = [];
+    // Every other answer is slow: later requests are answered before earlier ones.
+    const c = counted(background(calls, (n) => (n % 2 ? 30 : 1)));
+    const remote = await run(c.remote, body);
+    expect(remote.occs).toEqual(local.occs);
+    expect(c.most()).toBeGreaterThan(1);
   });
 
   it('matches on the page, with the same result, when the background fails, answers null or throws', async () => {
