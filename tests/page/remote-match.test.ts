@@ -83,7 +83,9 @@ describe('exact matching in the background (glens:match)', () => {
     expect(calls.length).toBeGreaterThan(1);
     // The page matches its first chunks (the first highlights do not wait for an answer), then asks.
     expect(remote.matched.background).toBeGreaterThan(3 * remote.matched.page);
-    expect(remote.matched.background + remote.matched.page).toBeGreaterThanOrEqual(local.matched.page);
+    // All of the text, give or take the '\n' that joins two segments inside a chunk: the two runs cut the
+    // text into chunks at different places (each request is a chunk; the page's first chunks are small).
+    expect(remote.matched.background + remote.matched.page).toBeGreaterThanOrEqual(local.matched.page - (calls.length + 20));
     // Each request carries the signals known when it went out, and the first ones feed theirs.
     expect(calls[0].signalChars).toBeGreaterThan(0);
     expect(calls.every((c) => c.terms === index.terms.length)).toBe(true);

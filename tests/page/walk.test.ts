@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { blockOf, collectSegments, lastLE, makeChunk, resolveSegment, segmentPoints, spanStillReads, TextWalker, type Segment } from '@/lib/page/walk';
+import { BLOCK_TAGS, blockOf, collectSegments, lastLE, makeChunk, resolveSegment, segmentPoints, SIMPLE_INLINE_TAGS, SKIP_TAGS, spanStillReads, TextWalker, type Segment } from '@/lib/page/walk';
 import { setBody } from './helpers';
 
 const texts = () => collectSegments(document.body).map((s) => s.text.trim());
@@ -68,6 +68,25 @@ describe('walk', () => {
     expect(first.lazy).toBeNull();
     for (const s of raw) expect(resolveSegment(s)).toBe(true);
     expect(raw.map((s) => [s.text, s.nodes.map((n) => n.data), s.starts])).toEqual(slow.map((s) => [s.text, s.nodes.map((n) => n.data), s.starts]));
+  });
+
+  it('reads a block as simple only when every element inside is a plain inline tag without hiding attributes', () => {
+    // No skip zone or block tag in the inline list (a tag put there by mistake would be read as plain text).
+    expect(SIMPLE_INLINE_TAGS.filter((t) => SKIP_TAGS.has(t) || BLOCK_TAGS.has(t))).toEqual([]);
+    expect(SIMPLE_INLINE_TAGS).toEqual(expect.arrayContaining(['a', 'span', 'sup', 'cite', 'link', 'bdi']));
+    setBody(
+      '<p>a <a href="#">b</a> <sup><span>1</span></sup><link rel="x"> <cite>c</cite> <bdi>d</bdi></p>' +
+        '<p>unknown <blink>tag</blink></p><p>custom <x-note>el</x-note></p><p>in <span hidden>hidden</span> p</p>' +
+        '<p>in <span style="display:none">none</span> p</p><p>in <kbd>k</kbd> p</p><p>a<img alt="">b</p>',
+    );
+    const raw = rawSegments();
+    // (A custom element is a block of its own, its inside simple: 'el'.)
+    expect(raw.filter((s) => s.lazy).map((s) => s.text)).toEqual(['a b 1 c d', 'el']);
+    // The others are walked node by node, with the same result as the slow walk.
+    for (const s of raw) expect(resolveSegment(s)).toBe(true);
+    const slow = collectSegments(document.body, { fast: false });
+    expect(raw.map((s) => s.text)).toEqual(slow.map((s) => s.text));
+    expect(raw.map((s) => s.text).join('|')).not.toMatch(/hidden|none|\bk\b/);
   });
 
   it('decides simple blocks without the selector list when the first element inside settles it', () => {
