@@ -76,8 +76,26 @@ export const DISCOVER_MAX_TEXTS = 20_000;
 
 /** `glens:match`: the most page text one request may carry (a longer chunk is matched on the page). */
 export const MATCH_MAX_CHARS = 400_000;
+/**
+ * An array of at most `maxLength` integers in [0, max]: the shape of the long number lists a page and the
+ * background exchange (spans, offsets, ids). One `v.custom` check with a plain loop instead of a pipe per
+ * element: valibot runs four actions and allocates per element, which for a 100k-word page's replies cost
+ * the page's main thread ~10× more (a 3,144-number reply, first parse in a fresh world: 4.7 → 1.0 ms;
+ * warm 0.5 → 0.05 ms, in Node).
+ */
+export function intArray(maxLength: number, max: number) {
+  return v.custom<number[]>((x) => {
+    if (!Array.isArray(x) || x.length > maxLength) return false;
+    for (let i = 0; i < x.length; i++) {
+      const n: unknown = x[i];
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > max) return false;
+    }
+    return true;
+  }, `Invalid type: expected at most ${maxLength} integers in [0, ${max}]`);
+}
+
 /** Page-level signal ids in a `glens:match` request or reply (the signal table has a few hundred). */
-const SIGNAL_IDS = v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))), v.maxLength(10_000));
+const SIGNAL_IDS = intArray(10_000, 1_000_000);
 
 /** Messages the background accepts (sent with runtime.sendMessage). */
 export const ToBackgroundSchema = v.variant('type', [
@@ -109,10 +127,7 @@ export const ToBackgroundSchema = v.variant('type', [
   v.object({
     type: v.literal('glens:discover'),
     texts: v.pipe(v.array(v.pipe(v.string(), v.maxLength(DISCOVER_MAX_CHARS))), v.maxLength(DISCOVER_MAX_TEXTS)),
-    occupied: v.pipe(
-      v.array(v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0))), v.maxLength(DISCOVER_MAX_CHARS))),
-      v.maxLength(DISCOVER_MAX_TEXTS),
-    ),
+    occupied: v.pipe(v.array(intArray(DISCOVER_MAX_CHARS, Number.MAX_SAFE_INTEGER)), v.maxLength(DISCOVER_MAX_TEXTS)),
   }),
 ]);
 export type ToBackground = v.InferOutput<typeof ToBackgroundSchema>;
@@ -173,7 +188,7 @@ export const DiscoverReplySchema = v.object({
 });
 export type DiscoverReply = v.InferOutput<typeof DiscoverReplySchema>;
 
-const Offsets = (max: number) => v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MATCH_MAX_CHARS))), v.maxLength(max));
+const Offsets = (max: number) => intArray(max, MATCH_MAX_CHARS);
 
 /**
  * Answer to `glens:match`: the spans found, flat (start, end, term index) triples in text order; the

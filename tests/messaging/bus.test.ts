@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkBackgroundMessage, checkContentMessage, type SenderLike } from '@/lib/messaging/bus';
 import { badgeText, discoverReply, matchReply, registrationDomains } from '@/lib/scope/controller';
-import { DISCOVER_MAX_CHARS, DISCOVER_MAX_TEXTS, MATCH_MAX_CHARS } from '@/lib/messaging/protocol';
+import * as v from 'valibot';
+import { DISCOVER_MAX_CHARS, DISCOVER_MAX_TEXTS, MATCH_MAX_CHARS, MatchReplySchema, intArray } from '@/lib/messaging/protocol';
 import { compileIndex, loadDataset } from '@/lib/dataset';
 import { createMatcher } from '@/lib/match';
 import { defaultSettings } from '@/lib/settings';
@@ -79,6 +80,26 @@ describe('background receives', () => {
     expect(fed.body.length).toBeGreaterThan(0);
     // Another glossary (another version of the extension): no answer, the page matches itself.
     expect(matchReply({ text, signalChars: 0, head: [], body: [], terms: 3 }, () => index)).toBeNull();
+  });
+
+  it('checks the number lists of a glens:match answer: integers in range, not too many', () => {
+    const ok = { spans: [0, 3, 1, 10, 14, 2], rejected: [4, 20], body: [7] };
+    expect(v.safeParse(MatchReplySchema, ok).success).toBe(true);
+    const bad = [
+      { ...ok, spans: [0, -3, 1] },
+      { ...ok, spans: [0, 1.5, 1] },
+      { ...ok, spans: [0, MATCH_MAX_CHARS + 1, 1] },
+      { ...ok, spans: [0, '3', 1] },
+      { ...ok, spans: [0, Number.NaN, 1] },
+      { ...ok, spans: [0, , 1] },
+      { ...ok, rejected: 'x' },
+      { ...ok, body: { length: 1, 0: 1 } },
+      { spans: ok.spans, rejected: ok.rejected },
+    ];
+    for (const b of bad) expect(v.safeParse(MatchReplySchema, b).success).toBe(false);
+    expect(v.safeParse(intArray(2, 9), [1, 2]).success).toBe(true);
+    expect(v.safeParse(intArray(2, 9), [1, 2, 3]).success).toBe(false);
+    expect(v.safeParse(intArray(2, 9), [10]).success).toBe(false);
   });
 
   it('glens:annotateTab only from extension pages of this extension', () => {
