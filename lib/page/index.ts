@@ -113,8 +113,8 @@ export interface StartOptions {
   discoverRemote?: (texts: string[], occupied: number[][]) => Promise<readonly { text: string; termId: string }[] | null>;
   /**
    * Exact matching elsewhere (the content script asks the background: `glens:match`), off the page's main
-   * thread: after the first FIRST_LOCAL_CHARS of a full pass (matched here, so the first highlights do not
-   * wait for an answer), each chunk the walk reads goes out, one request at a time, with the guard signals
+   * thread: once the first highlight is painted, or after `firstLocalChars` of a full pass without one
+   * (matched here, so the first highlights do not wait for an answer), each chunk the walk reads goes out, one request at a time, with the guard signals
    * so far; spans, re-check candidates and signals come back. Null, a failure or no answer: the chunk and
    * the rest of the page are matched here. Used while the matcher here has no discovered variants (the
    * background's has none).
@@ -125,6 +125,8 @@ export interface StartOptions {
    * first (the content script's merged start-up): the first slice then keeps the whole task near 8 ms.
    */
   taskStart?: number;
+  /** Text a full pass matches here while it has painted nothing yet (default FIRST_LOCAL_CHARS). */
+  firstLocalChars?: number;
 }
 
 export interface Annotator {
@@ -191,8 +193,14 @@ const CHUNK_CHARS = 3_000;
 const FIRST_CHUNK_CHARS = 600;
 const WINDOW = { min: 1_024, start: 1_024, max: 8_192 };
 const OVERLAP = 300;
-/** A full pass matches this much text on the page before it asks the background (`matchRemote`). */
-const FIRST_LOCAL_CHARS = 3_000;
+/**
+ * Until its first highlight, a full pass matches up to this much text on the page before it asks the
+ * background (`matchRemote`): the first highlights must not wait for a round trip to a background that
+ * may be busy or asleep (an MV3 service worker stopped after 30 s idle starts again on the message). With
+ * 3,000, wikipedia-2 (first term after ~50,000 chars) showed it in 121–157 ms (2-core bench, 3 runs);
+ * with 100,000 in 68–106 ms, for 0–9 ms more page CPU on pages with few or no terms.
+ */
+const FIRST_LOCAL_CHARS = 100_000;
 /**
  * While a `glens:match` request is in flight, the text read meanwhile goes out in one request when the
  * answer comes, or at this size. A chunk over MATCH_MAX_CHARS (one huge text node) is matched here.
@@ -716,6 +724,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
     ready: Array<{ chunk: Chunk; spans: number[]; rejected: number[]; defer: boolean; pos: number }>;
   }
 
+  const firstLocalChars = opts.firstLocalChars ?? FIRST_LOCAL_CHARS;
   /** False once a `glens:match` request has failed: the rest of the page's life is matched here. */
   let remoteOk = !!opts.matchRemote;
   /** Text of the last full pass (and what followed it) matched in the background and on the page. */
@@ -727,7 +736,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
 
   /** The pass should send its next chunk to the background. */
   const wantsRemote = (pass: Pass): boolean =>
-    !!pass.remote && remoteOk && (firstPaintMs >= 0 || pass.localChars >= FIRST_LOCAL_CHARS);
+    !!pass.remote && remoteOk && (firstPaintMs >= 0 || pass.localChars >= firstLocalChars);
 
   /** A chunk the walk has read: matched here (pass.chunk) or queued for the background. */
   const takeChunk = (pass: Pass, chunk: Chunk) => {

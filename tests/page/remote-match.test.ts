@@ -58,9 +58,11 @@ const counted = (inner: Remote): { remote: Remote; most: () => number } => {
   return { remote, most: () => most };
 };
 
-const run = async (remote?: Remote, body = longPage()) => {
+const run = async (remote?: Remote, body = longPage(), firstLocalChars?: number) => {
   setBody(body);
-  const ann: Annotator = page.track(startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoveryMs: 0, matchRemote: remote }));
+  const ann: Annotator = page.track(
+    startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoveryMs: 0, matchRemote: remote, firstLocalChars }),
+  );
   await ann.whenDone();
   const occs = ann.debug.occurrences().map((o) => `${index.terms[o.term].id}:${o.surface}:${o.seg.block.textContent!.slice(0, 30)}`);
   const result = { occs, matched: ann.report().matchedChars!, painted: page.registry().size > 0 };
@@ -101,14 +103,33 @@ describe('exact matching in the background (glens:match)', () => {
     expect(c.most()).toBe(1);
   });
 
+  it('matches on the page until the first highlight (up to firstLocalChars), then asks the background', async () => {
+    // No term in the first ~25,000 chars.
+    const body = longPage(130);
+    const lead = document.createElement('div');
+    lead.innerHTML = body.split('<p>The IAB')[0];
+    const leadChars = lead.textContent!.length;
+    expect(leadChars).toBeGreaterThan(25_000);
+    const local = await run(undefined, body);
+    const calls: Omit<MatchRequest, 'type'>[] = [];
+    const remote = await run(background(calls), body);
+    expect(remote.occs).toEqual(local.occs);
+    expect(remote.matched.page).toBeGreaterThan(leadChars);
+    expect(remote.matched.background).toBeGreaterThan(10_000);
+    // Asked after 3,000 chars instead: the lead goes to the background.
+    const early = await run(background([]), body, 3_000);
+    expect(early.matched.page).toBeLessThan(10_000);
+  });
+
   it('gives the same occurrences when answers come late and out of order', async () => {
-    // No term in the first ~25,000 chars: until the first paint, requests go out while others are in flight.
+    // No term in the first ~25,000 chars, and the page asks after 3,000 of them: until the first paint,
+    // requests go out while others are in flight.
     const body = longPage(130);
     const local = await run(undefined, body);
     const calls: Omit<MatchRequest, 'type'>[] = [];
     // Every other answer is slow: later requests are answered before earlier ones.
     const c = counted(background(calls, (n) => (n % 2 ? 30 : 1)));
-    const remote = await run(c.remote, body);
+    const remote = await run(c.remote, body, 3_000);
     expect(remote.occs).toEqual(local.occs);
     expect(c.most()).toBeGreaterThan(1);
   });
@@ -140,7 +161,7 @@ describe('exact matching in the background (glens:match)', () => {
     const local = await run();
     const bogus: Remote = async (req) => ({ spans: [0, req.text.length + 50, 0, 5, 3, 0, 0, 4, index.terms.length + 9], rejected: [], body: [] });
     const r = await run(bogus);
-    // Only the first 3,000 chars (matched here) have occurrences; nothing from the bogus spans.
+    // Only the text before the first highlight (matched here) has occurrences; nothing from the bogus spans.
     expect(r.occs.length).toBeLessThan(local.occs.length);
     expect(r.occs.every((o) => local.occs.includes(o))).toBe(true);
   });
