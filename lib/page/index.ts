@@ -114,8 +114,8 @@ export interface StartOptions {
   /**
    * Exact matching elsewhere (the content script asks the background: `glens:match`), off the page's main
    * thread: once the first highlight is painted, or after `firstLocalChars` of a full pass without one
-   * (matched here, so the first highlights do not wait for an answer), each chunk the walk reads goes out, one request at a time, with the guard signals
-   * so far; spans, re-check candidates and signals come back. Null, a failure or no answer: the chunk and
+   * (matched here, so the first highlights do not wait for an answer), each chunk the walk reads goes out,
+   * one request at a time, with the guard signals so far; spans, re-check candidates and signals come back. Null, a failure or no answer: the chunk and
    * the rest of the page are matched here. Used while the matcher here has no discovered variants (the
    * background's has none).
    */
