@@ -106,11 +106,11 @@ export const SIMPLE_INLINE_TAGS: readonly string[] = [
  * query cheap (Chromium, each block of wikipedia-2 once: 10.5 → 1.8 ms; 3–10× on the other fixtures).
  */
 const NOT_SIMPLE = `:not(${SIMPLE_INLINE_TAGS.join(',')}),${ATTR_SKIP}`;
-/** Null until the first query: the DOM answers the selector as a browser does (else never fast). */
-let fastChecked: boolean | null = null;
+/** Whether the DOM was asked once if it answers the selector as a browser does (else never fast). */
+let probed = false;
 let fastOk = true;
 
-/** True when `el`'s whole subtree is plain inline text (see NOT_SIMPLE_BASE). */
+/** True when `el`'s whole subtree is plain inline text (see NOT_SIMPLE). */
 function isSimpleBlock(el: Element): boolean {
   if (!fastOk) return false;
   // No element inside (text and comments only): nothing the selector looks for can be there. Most table
@@ -126,13 +126,13 @@ function isSimpleBlock(el: Element): boolean {
     if (first !== null && (BLOCK_TAGS.has(first.localName) || SKIP_TAGS.has(first.localName))) return false;
   }
   try {
-    if (fastChecked === null) {
-      // A DOM that gets `:not(list)` wrong would read hidden or nested text as plain: check it once.
+    if (!probed) {
+      // A DOM that gets `:not(list)` wrong would read hidden or nested text as plain: ask it once.
+      probed = true;
       const d = el.ownerDocument ?? document;
-      fastChecked = !d.createElement('span').matches(NOT_SIMPLE) && d.createElement('div').matches(NOT_SIMPLE) && d.createElement('x-y').matches(NOT_SIMPLE);
-      if (!fastChecked) fastOk = false;
+      fastOk = !d.createElement('span').matches(NOT_SIMPLE) && d.createElement('div').matches(NOT_SIMPLE) && d.createElement('x-y').matches(NOT_SIMPLE);
+      if (!fastOk) return false;
     }
-    if (!fastOk) return false;
     return el.querySelector(NOT_SIMPLE) === null;
   } catch {
     fastOk = false; // a DOM without these selectors: always walk node by node

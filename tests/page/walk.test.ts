@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BLOCK_TAGS, blockOf, collectSegments, lastLE, makeChunk, resolveSegment, segmentPoints, SIMPLE_INLINE_TAGS, SKIP_TAGS, spanStillReads, TextWalker, type Segment } from '@/lib/page/walk';
 import { setBody } from './helpers';
 
@@ -87,6 +87,29 @@ describe('walk', () => {
     const slow = collectSegments(document.body, { fast: false });
     expect(raw.map((s) => s.text)).toEqual(slow.map((s) => s.text));
     expect(raw.map((s) => s.text).join('|')).not.toMatch(/hidden|none|\bk\b/);
+  });
+
+  it('walks node by node in a DOM that answers the simple-block selector wrongly (asked once)', async () => {
+    vi.resetModules();
+    const fresh = await import('@/lib/page/walk');
+    const orig = Element.prototype.matches;
+    Element.prototype.matches = function () {
+      return false;
+    } as typeof orig;
+    try {
+      setBody('<p>The <a href="#">Internet</a> Governance Forum.</p><p>plain</p>');
+      const out: Segment[] = [];
+      const w = new fresh.TextWalker(document.body);
+      while (!w.run(1e9, out));
+      expect(out.map((s) => [s.text, !!s.lazy])).toEqual([
+        ['The Internet Governance Forum.', false],
+        ['plain', false],
+      ]);
+      // The same text as the node walk of a browser, with its nodes read.
+      expect(out[0].nodes.map((n) => n.data)).toEqual(['The ', 'Internet', ' Governance Forum.']);
+    } finally {
+      Element.prototype.matches = orig;
+    }
   });
 
   it('decides simple blocks without the selector list when the first element inside settles it', () => {
