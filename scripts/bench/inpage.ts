@@ -3,27 +3,24 @@
  * helpers (e.g. esbuild's `__name`) that do not exist in the page.
  */
 
+/** Ranges registered under glens-* names (the focus highlight aside). */
+export const REGISTERED = `(() => { let n = 0; try { for (const [k, h] of CSS.highlights) if (k.startsWith('glens-') && k !== 'glens-focus') n += h.size; } catch (e) {} return n; })()`;
+
 /**
  * rAF poller installed before navigation: records the first frame in which any `glens-*` highlight holds
- * a range (and marks it in the trace with console.timeStamp), then stops. (REGISTERED reads the count.)
+ * a range (and marks it in the trace with console.timeStamp), then stops.
  */
 export const POLLER = `(() => {
-  const st = { first: 0, n: 0, frames: 0 };
+  const st = { first: 0 };
   Object.defineProperty(window, '__glensBench', { value: st, configurable: true });
   const tick = () => {
-    let n = 0;
-    try { if (window.CSS && CSS.highlights) for (const [k, h] of CSS.highlights) if (k.startsWith('glens-') && k !== 'glens-focus') n += h.size; } catch (e) {}
-    st.n = n; st.frames++;
-    if (n > 0 && !st.first) { st.first = performance.now(); console.timeStamp('glens-first-range'); }
+    if (${REGISTERED} > 0) { st.first = performance.now(); console.timeStamp('glens-first-range'); return; }
     // Stop at the first range: a rAF loop makes every frame a rendering frame, and on 2 cores that
     // compositor work would take turns with the extension's slices (the bench would slow what it measures).
-    if (!st.first) requestAnimationFrame(tick);
+    requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
 })();`;
-
-/** Ranges registered under glens-* names (the focus highlight aside). */
-export const REGISTERED = `(() => { let n = 0; try { for (const [k, h] of CSS.highlights) if (k.startsWith('glens-') && k !== 'glens-focus') n += h.size; } catch (e) {} return n; })()`;
 
 /** Sizes of every registered highlight. */
 export const HIGHLIGHT_SIZES = `(() => { const o = {}; try { for (const [k, h] of CSS.highlights) o[k] = h.size; } catch (e) {} return o; })()`;
