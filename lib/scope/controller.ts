@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { CONTENT_SCRIPT_FILE, DEFAULT_DOMAINS, hostInDomain, SHEET_SCRIPT_FILE } from './domains';
 import { compileIndex, loadDataset } from '@/lib/dataset';
 import type { CompiledIndex } from '@/lib/dataset/types';
-import { createMatcher, discoverInTexts, type Matcher } from '@/lib/match';
+import { createMatcher, discoverInTexts, warmUpMatcher, type Matcher } from '@/lib/match';
 import type { PageSignals } from '@/lib/match/types';
 import { listenInBackground, sendToTab } from '@/lib/messaging/bus';
 import { buildCardData } from '@/lib/page/card-data';
@@ -191,6 +191,8 @@ function matchNow(msg: Omit<MatchRequest, 'type'>, loadIndex: () => CompiledInde
   if (!pageMatcher) {
     const index = loadIndex();
     pageMatcher = { index, matcher: createMatcher(index) };
+    // Before the page's text: see lib/match/warmup.ts (fewer deoptimisations and recompiles of the scanner).
+    warmUpMatcher(pageMatcher.matcher);
   }
   const { index, matcher } = pageMatcher;
   if (msg.terms !== index.terms.length) return null;

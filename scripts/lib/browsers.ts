@@ -90,7 +90,9 @@ export function chromiumArgs(extensionDir: string, hostMap: string[] = [], extra
     `--load-extension=${extensionDir}`,
   ];
   if (hostMap.length) args.push(`--host-resolver-rules=${hostMap.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`);
-  return [...args, ...extra];
+  // GLENS_CHROMIUM_ARGS: extra switches for investigations (e.g. `--js-flags=--trace-opt,--trace-deopt`).
+  const env = process.env.GLENS_CHROMIUM_ARGS?.trim();
+  return [...args, ...extra, ...(env ? env.split(/\s+/) : [])];
 }
 
 /**
