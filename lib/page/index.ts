@@ -603,6 +603,7 @@ export function startAnnotator(opts: StartOptions): Annotator {
       start,
       end,
       range: null,
+      stale: false, // set here, not later: one object shape for every occurrence (see walk.ts flush)
       surface: seg.text.slice(start, end),
       guided: t.related.length > 0,
       handle: null,

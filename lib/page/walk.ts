@@ -396,7 +396,9 @@ export class TextWalker {
         let text = el.textContent ?? '';
         if (/\S/.test(text)) {
           if (text.includes('\n') || text.includes('\r')) text = text.replace(/[\n\r]/g, ' ');
-          out.push({ block: el, nodes: [], starts: [], text, section: this.section, seq: 0, lazy: el });
+          // Every segment gets the same fields in the same order (lazy, rest): one object shape, so the
+          // annotator's optimised code never meets a new one mid-pass and is thrown away.
+          out.push({ block: el, nodes: [], starts: [], text, section: this.section, seq: 0, lazy: el, rest: null });
         }
         cur = el.nextSibling;
         continue;
@@ -432,6 +434,8 @@ export class TextWalker {
         text,
         section: this.section,
         seq: 0,
+        lazy: null,
+        rest: null,
       });
       this.nodes = [];
       this.starts = [];
