@@ -4,7 +4,7 @@ import { listenInContent, reportCount, requestDiscovery, requestMatch } from '@/
 import type { PageReport } from '@/lib/messaging/protocol';
 import { decideScope, defaultSettings, type Settings } from '@/lib/settings/schema';
 import { pageSettingsFrom, readPageSettings, watchSettings } from '@/lib/settings/page';
-import { createMatcher, warmUpMatcher, type Matcher } from '@/lib/match';
+import { createMatcher, type Matcher } from '@/lib/match';
 import { globalSlot, removeOrphanedPaint, startAnnotator, type Annotator } from '@/lib/page';
 import { releaseHighlightSheet } from '@/lib/page/early-sheet';
 import { createLifecycle, type Lifecycle } from '@/lib/page/lifecycle';
@@ -107,14 +107,9 @@ function runScript(life: Lifecycle): void {
   let index: CompiledIndex | null = null;
   let matcher: Matcher | null = null;
   const getIndex = (): CompiledIndex => (index ??= loadIndex());
-  const getMatcher = (): Matcher => {
-    if (!matcher) {
-      matcher = createMatcher(getIndex());
-      // Before the page's text: V8 then optimises the scanner once (lib/match/warmup.ts).
-      warmUpMatcher(matcher);
-    }
-    return matcher;
-  };
+  // Not warmed up (lib/match/warmup.ts) as the background's is: here the warm-up ran in a start-up task, cold
+  // (5–30 ms on the real pages' e2e), for no measurable gain (the page matches little of a long page).
+  const getMatcher = (): Matcher => (matcher ??= createMatcher(getIndex()));
 
   const stop = () => {
     annotator?.stop();
