@@ -182,6 +182,15 @@ function ensure(n: number): void {
   tFlags = grow(tFlags);
 }
 
+/**
+ * Grow the shared token buffers now for texts up to `chars` long. The growth path of `ensure` runs rarely
+ * (a text longer than any before), so V8 has no feedback for it when the optimised `tokenize` first needs
+ * it, and it throws that code away (seen in the background: `Math.max` in `ensure`, Chromium 156).
+ */
+export function reserveTokens(chars: number): void {
+  ensure((chars >> 1) + 16);
+}
+
 /** Tokenise `text` into the shared buffers; returns the token count. */
 export function tokenize(text: string): number {
   const n = text.length;

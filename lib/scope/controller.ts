@@ -165,6 +165,12 @@ export function discoverReply(texts: readonly string[], occupied: readonly (read
 }
 
 let pageMatcher: { index: CompiledIndex; matcher: Matcher } | null = null;
+/**
+ * Token buffers are grown at warm-up for texts this long: a page's requests are up to ~100,000 chars
+ * (REMOTE_CHUNK_CHARS in lib/page) and grow from a few thousand; each growth met in optimised code threw
+ * `tokenize` away (1 MB here, once).
+ */
+const WARM_RESERVE_CHARS = 131_072;
 
 /** What answering `glens:match` has cost the background so far (the benchmark reads it: background CPU). */
 export const matchStats = { requests: 0, chars: 0, ms: 0 };
@@ -192,7 +198,7 @@ function matchNow(msg: Omit<MatchRequest, 'type'>, loadIndex: () => CompiledInde
     const index = loadIndex();
     pageMatcher = { index, matcher: createMatcher(index) };
     // Before the page's text: see lib/match/warmup.ts (fewer deoptimisations and recompiles of the scanner).
-    warmUpMatcher(pageMatcher.matcher);
+    warmUpMatcher(pageMatcher.matcher, WARM_RESERVE_CHARS);
   }
   const { index, matcher } = pageMatcher;
   if (msg.terms !== index.terms.length) return null;
