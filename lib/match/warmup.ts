@@ -35,7 +35,7 @@ export const WARMUP_TEXT = [
 /**
  * Run the matcher over WARMUP_TEXT as a page's pass would (page signals fed, guarded terms with and without
  * context, one at the very start of a text). Results are dropped; only V8's feedback, the matcher's lazily
- * built trie nodes and char tables, and the token buffers stay. 10–20 ms cold (once per background start).
+ * built trie nodes and char tables, and the token buffers stay. ~13 ms cold in Node (once per background start).
  * @param m the matcher to warm (its state is unchanged apart from those caches)
  * @param reserveChars grow the token buffers now for texts this long (the longest text expected)
  */

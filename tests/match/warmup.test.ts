@@ -34,6 +34,16 @@ describe('matcher warm-up', () => {
     expect(signals.body.size).toBeGreaterThan(5);
   });
 
+  it('reaches the guards with a guarded term at offset 0 (the "(IAB)" check reads before the text)', () => {
+    const m = createMatcher(index);
+    const signals = { head: new Set<number>(), body: new Set<number>() };
+    m.addPageText(signals, WARMUP_TEXT);
+    expect(m.isGuarded(index.terms.findIndex((t) => t.id === 'iab'))).toBe(true);
+    const spans = m.find('IAB, the IETF and RFCs.', { signals });
+    expect(spans[0]).toMatchObject({ start: 0, end: 3 });
+    expect(ids(spans)[0]).toBe('iab');
+  });
+
   it('changes no result', () => {
     const fresh = createMatcher(index);
     const warmed = createMatcher(index);
