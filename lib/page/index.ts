@@ -173,7 +173,7 @@ export interface Occ {
    */
   range: PaintRange | null;
   /** The block changed since the walk read it: never painted (the observer re-scans the block). */
-  stale?: boolean;
+  stale: boolean;
   surface: string;
   guided: boolean;
   /** Painter handle while painted. */

@@ -37,6 +37,7 @@ const CONTAINER_TAGS: ReadonlySet<string> = new Set([
 const HEADING_TAGS: ReadonlySet<string> = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 /** One run of inline text inside one block: the unit of matching, re-scanning and removal. */
+/** Every field is set when a segment is made (none added later): one object shape for the annotator's code. */
 export interface Segment {
   /** Nearest block ancestor (or the walk root): the key used to re-scan and drop ranges. */
   block: Element;
@@ -55,13 +56,13 @@ export interface Segment {
    * hidden part or custom element inside): `nodes`/`starts` stay empty until `resolveSegment()` reads them,
    * which the annotator does only for segments that have occurrences.
    */
-  lazy?: Element | null;
+  lazy: Element | null;
   /**
    * A lazy segment read only as far as its occurrences so far need (see `resolveSegment`): the walker
    * over its block and the text length read (`tw` null: the block changed after a first read, so nothing
    * more is read). Null once every node is read.
    */
-  rest?: { tw: TreeWalker | null; pos: number } | null;
+  rest: { tw: TreeWalker | null; pos: number } | null;
 }
 
 export interface WalkOptions {
