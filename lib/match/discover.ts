@@ -11,7 +11,8 @@
  * term's variant stays guarded.
  * The work runs in batches through a generator so the page layer can slice it into idle time.
  */
-// The basic build (no extended/logical search): the content script bundles this, so smaller is faster.
+// The basic build (no extended/logical search): smaller is faster to load. The content script leaves this
+// module out (lib/page `discoverLocal`): discovery runs in the background.
 import Fuse from 'fuse.js/basic';
 import type { CompiledForm, CompiledIndex } from '../dataset/types';
 import { foldKey } from './normalize';

@@ -2,9 +2,9 @@ import type { Segment } from './walk';
 
 /**
  * The page's side of fuzzy discovery (issue 4, fuse.js role 2). The discovery itself is lib/match's
- * `VocabularyDiscovery`, run in the background script (`glens:discover`) or, when that fails, in idle
- * slices on the page; either way its variants come back as forms, and only the blocks holding them are
- * re-scanned.
+ * `VocabularyDiscovery`, run in the background script (`glens:discover`) or, when that fails and the
+ * caller passed it (`discoverLocal`; the content script does not), in idle slices on the page; either way
+ * its variants come back as forms, and only the blocks holding them are re-scanned.
  */
 
 /** Blocks of `segs` whose text contains one of `forms` (case-insensitive; connected blocks only). */

@@ -1,5 +1,6 @@
 import type { CompiledForm, CompiledIndex } from '@/lib/dataset/types';
-import { createMatcher, VocabularyDiscovery } from '@/lib/match';
+import { createMatcher } from '@/lib/match';
+import type { VocabularyDiscovery } from '@/lib/match';
 import type { MatchContext, MatchSpan, PageSignals } from '@/lib/match/types';
 import {
   DISCOVER_MAX_CHARS,
@@ -108,9 +109,15 @@ export interface StartOptions {
   /**
    * Fuzzy discovery elsewhere (the content script asks the background: `glens:discover`), off the page's
    * main thread: the pass's texts and, per text, the [start, end, …] spans already matched in, variants by
-   * term id out. Null or a failure: discovery runs here instead.
+   * term id out. Null or a failure: discovery runs here instead (with `discoverLocal`).
    */
   discoverRemote?: (texts: string[], occupied: number[][]) => Promise<readonly { text: string; termId: string }[] | null>;
+  /**
+   * Fuzzy discovery on the page, in idle slices: lib/match's VocabularyDiscovery, passed in rather than
+   * imported so that a caller can leave it (and fuse.js) out of its bundle. Without it, a page whose
+   * `discoverRemote` is missing or fails gets no discovered variants (its exact matches are unchanged).
+   */
+  discoverLocal?: typeof VocabularyDiscovery;
   /**
    * Exact matching elsewhere (the content script asks the background: `glens:match`), off the page's main
    * thread: once the first highlight is painted, or after `firstLocalChars` of a full pass without one
@@ -1145,7 +1152,8 @@ export function startAnnotator(opts: StartOptions): Annotator {
   };
   /**
    * Run discovery: in the background when the content script offers it (`discoverRemote`), else (or if
-   * that fails) in idle slices here. `onEnd` runs once it, and the re-scan of its variants, has finished.
+   * that fails) in idle slices here with `discoverLocal`, if given. `onEnd` runs once it, and the re-scan of
+   * its variants, has finished.
    */
   const startDiscovery = (gen: number, onEnd: () => void) => {
     const totalMs = opts.discoveryMs ?? 300;
@@ -1174,8 +1182,10 @@ export function startAnnotator(opts: StartOptions): Annotator {
       else onEnd();
     };
     const local = () => {
+      const Local = opts.discoverLocal;
+      if (!Local) return end([]);
       discoveredIn = 'page';
-      const job = new VocabularyDiscovery<Segment>(segs, index, (seg) => segOccs.get(seg), (forms) => addForms(forms));
+      const job = new Local<Segment>(segs, index, (seg) => segOccs.get(seg), (forms) => addForms(forms));
       let spent = 0;
       const slice = () => {
         discoveryTimer = null;

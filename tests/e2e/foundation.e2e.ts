@@ -95,6 +95,14 @@ describe.each(BROWSERS)('foundation in %s', (browser) => {
     expect(registered).toEqual([CONTENT_SCRIPT_FILE, SHEET_SCRIPT_FILE].sort());
   });
 
+  it('fuse.js is in the background, not in the content script (it cost every page ~5 ms of start-up)', () => {
+    const build = path.join(ROOT, browser === 'chromium' ? '.output/chrome-mv3' : '.output/firefox-mv2');
+    // One of fuse.js's own error messages marks its code in a bundle.
+    const FUSE = 'Logical search is not available';
+    expect(fs.readFileSync(path.join(build, 'background.js'), 'utf8')).toContain(FUSE);
+    expect(fs.readFileSync(path.join(build, CONTENT_SCRIPT_FILE), 'utf8')).not.toContain(FUSE);
+  });
+
   it('popup lookup finds "Inclusiveness and transparency" for "inclusiv"', async () => {
     const popup = await env().session.openExtensionPage('popup.html');
     await popup.waitFor((sel: string) => !!document.querySelector(sel), SEARCH_BOX, { what: `a search box (${SEARCH_BOX}) in popup.html` });

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileIndex, loadDataset } from '@/lib/dataset';
-import { createMatcher, discoverInTexts } from '@/lib/match';
+import { createMatcher, discoverInTexts, VocabularyDiscovery } from '@/lib/match';
 import { startAnnotator, type Annotator } from '@/lib/page';
 import { setBody, stubHighlightApi, stubRects } from './helpers';
 
@@ -42,7 +42,7 @@ describe('fuzzy discovery on the page (idle, after the main pass)', () => {
     expect(plain.report().terms.length).toBeGreaterThanOrEqual(3);
     const countsBefore = Object.fromEntries(plain.report().terms.map((t) => [t.id, t.count]));
     plain.stop();
-    ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5 });
+    ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoverLocal: VocabularyDiscovery });
     // 'done' and whenDone() include discovery and the re-scan of its block.
     await ann.whenDone();
     expect(ann.report().state).toBe('done');
@@ -60,7 +60,7 @@ describe('fuzzy discovery on the page (idle, after the main pass)', () => {
 
   it('does not run on a page with fewer than 3 IG terms', async () => {
     setBody('<p>The IGF met.</p><p>A multistakholder process, they said, was needed.</p>');
-    ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5 });
+    ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoverLocal: VocabularyDiscovery });
     await ann.whenDone();
     await ann.debug.whenDiscovered();
     await new Promise((r) => setTimeout(r, 80));
@@ -70,12 +70,12 @@ describe('fuzzy discovery on the page (idle, after the main pass)', () => {
 
   it('is off with discoveryMs: 0 and stops with the annotator', async () => {
     setBody(IG_PAGE);
-    ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoveryMs: 0 });
+    ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoveryMs: 0, discoverLocal: VocabularyDiscovery });
     await ann.whenDone();
     await new Promise((r) => setTimeout(r, 80));
     expect(ann.debug.discovered()).toEqual([]);
     ann.stop();
-    ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5 });
+    ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoverLocal: VocabularyDiscovery });
     ann.stop();
     await ann.whenDone(); // released by stop()
     await new Promise((r) => setTimeout(r, 80));
@@ -93,7 +93,7 @@ describe('fuzzy discovery on the page (idle, after the main pass)', () => {
     const run = async (remote: Parameters<typeof startAnnotator>[0]['discoverRemote']) => {
       setBody(IG_PAGE);
       ann?.stop();
-      ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoverRemote: remote });
+      ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoverRemote: remote, discoverLocal: VocabularyDiscovery });
       await ann.whenDone();
       const occ = ann.debug.occurrences().find((o) => o.surface.startsWith('multistakholder'));
       return { discovered: ann.debug.discovered(), term: occ && index.terms[occ.term].id, painted: !!occ?.handle, where: ann.report().discoveredIn };
@@ -116,5 +116,22 @@ describe('fuzzy discovery on the page (idle, after the main pass)', () => {
     ).toEqual(want);
     // An answer naming a term the page's index does not have adds nothing.
     expect(await run(async () => [{ text: 'multistakholder', termId: 'no-such-term' }])).toMatchObject({ discovered: [], where: 'background' });
+  });
+
+  it('without discoverLocal (the content script), a failing background leaves the exact matches and adds nothing', async () => {
+    setBody(IG_PAGE);
+    const plain = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoveryMs: 0 });
+    await plain.whenDone();
+    const counts = Object.fromEntries(plain.report().terms.map((t) => [t.id, t.count]));
+    plain.stop();
+    for (const remote of [undefined, async () => null, () => Promise.reject(new Error('Receiving end does not exist'))]) {
+      ann?.stop();
+      ann = startAnnotator({ index, matcher: createMatcher(index), debounceMs: 5, discoverRemote: remote });
+      await ann.whenDone();
+      expect(ann.report().state).toBe('done');
+      expect(ann.debug.discovered()).toEqual([]);
+      expect(ann.report().discoveredIn).toBeUndefined();
+      expect(Object.fromEntries(ann.report().terms.map((t) => [t.id, t.count]))).toEqual(counts);
+    }
   });
 });
