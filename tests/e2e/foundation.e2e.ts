@@ -95,7 +95,7 @@ describe.each(BROWSERS)('foundation in %s', (browser) => {
     expect(registered).toEqual([CONTENT_SCRIPT_FILE, SHEET_SCRIPT_FILE].sort());
   });
 
-  it('fuse.js is in the background, not in the content script (it cost every page ~5 ms of start-up)', () => {
+  it('fuse.js is in the background, not in the content script (it cost a cold page start ~5 ms of CPU)', () => {
     const build = path.join(ROOT, browser === 'chromium' ? '.output/chrome-mv3' : '.output/firefox-mv2');
     // One of fuse.js's own error messages marks its code in a bundle.
     const FUSE = 'Logical search is not available';
