@@ -241,7 +241,6 @@ const VOCAB_CHARS = DISCOVER_MAX_CHARS;
 const DISCOVERY_MIN_TERMS = 3;
 /** One idle slice of discovery (ms). */
 const DISCOVERY_SLICE_MS = 5;
-
 /** Discovery in the background that has not answered by then is done here instead (ms). */
 const REMOTE_DISCOVERY_TIMEOUT_MS = 3_000;
 /**
