@@ -8,11 +8,16 @@ import { HOST_TAG, WRAP_TAG } from './constants';
  * never a block boundary. The walk is resumable: `run(budget)` visits at most `budget` nodes.
  */
 
-/** Elements whose subtree is never annotated (tag names, lower case). */
+/**
+ * Elements whose subtree is never annotated (tag names, lower case). `nav` (and the navigation roles in
+ * ATTR_SKIP): a site's menus, breadcrumbs and tables of contents repeat on every page of the site ("IGF",
+ * "MAG", "Dynamic Coalitions" in intgovforum.org's menu), so they would paint the same terms everywhere,
+ * swell the page's term count and take the "first per section" occurrence from the text itself.
+ */
 export const SKIP_TAGS: ReadonlySet<string> = new Set([
   'script', 'style', 'noscript', 'template', 'textarea', 'input', 'select', 'option', 'optgroup', 'pre',
   'code', 'kbd', 'samp', 'svg', 'math', 'canvas', 'iframe', 'frame', 'frameset', 'object', 'embed', 'video',
-  'audio', 'head', 'title', 'datalist', 'noframes', HOST_TAG,
+  'audio', 'head', 'title', 'datalist', 'noframes', 'nav', HOST_TAG,
 ]);
 
 /**
@@ -22,14 +27,14 @@ export const SKIP_TAGS: ReadonlySet<string> = new Set([
 export const BLOCK_TAGS: ReadonlySet<string> = new Set([
   'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'center', 'dd', 'details', 'dialog', 'dir',
   'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'header', 'hgroup', 'hr', 'html', 'legend', 'li', 'main', 'menu', 'nav', 'ol', 'p', 'section', 'summary',
+  'header', 'hgroup', 'hr', 'html', 'legend', 'li', 'main', 'menu', 'ol', 'p', 'section', 'summary',
   'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', 'br', 'img', 'button', 'label', 'option', 'listing',
   'blockquote', 'search', 'noframes', 'colgroup',
 ]);
 
 /** Block tags that usually hold other blocks (where the first-element check in isSimpleBlock pays). */
 const CONTAINER_TAGS: ReadonlySet<string> = new Set([
-  'html', 'body', 'main', 'div', 'section', 'article', 'aside', 'header', 'footer', 'nav', 'form', 'fieldset',
+  'html', 'body', 'main', 'div', 'section', 'article', 'aside', 'header', 'footer', 'form', 'fieldset',
   'table', 'thead', 'tbody', 'tfoot', 'tr', 'ul', 'ol', 'dl', 'menu', 'dir', 'figure', 'details', 'dialog',
   'center', 'search', 'hgroup', 'blockquote',
 ]);
@@ -82,7 +87,9 @@ const FRAME_BLOCK = 1;
 const FRAME_SHADOW = 2;
 
 /** True if `el` starts a subtree that must not be annotated. Cheap: tag set + a few attributes. */
-const ATTR_SKIP = '[hidden],[aria-hidden="true" i],[contenteditable],[style*="none"]';
+const ATTR_SKIP = '[hidden],[aria-hidden="true" i],[contenteditable],[style*="none"],[role="navigation" i],[role="menu" i],[role="menubar" i]';
+/** ARIA roles of site navigation (see SKIP_TAGS). */
+const NAV_ROLES: ReadonlySet<string> = new Set(['navigation', 'menu', 'menubar']);
 
 /**
  * Inline tags a simple block may hold (the ones found inside paragraphs of the 65 corpus pages, and the
@@ -240,7 +247,8 @@ export function isSkipElement(el: Element): boolean {
     const d = (el as HTMLElement).style?.display;
     if (d === 'none') return true;
   }
-  return false;
+  const role = el.getAttribute('role');
+  return role !== null && NAV_ROLES.has(role.trim().toLowerCase());
 }
 
 /** True when an element is a block boundary for text grouping. */

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 
 /**
  * Test helper: turn a saved HTML page into the text the page layer would hand to the matcher — visible
- * text only (script/style/noscript/template/svg/pre/code/textarea/select dropped), inline elements
+ * text only (script/style/noscript/template/svg/pre/code/textarea/select and nav dropped), inline elements
  * concatenated, block elements separated by '\n'. Regex-based: good enough for fixtures.
  */
-const SKIP_TAGS = ['script', 'style', 'noscript', 'template', 'svg', 'math', 'pre', 'code', 'textarea', 'select', 'iframe', 'head'];
+const SKIP_TAGS = ['script', 'style', 'noscript', 'template', 'svg', 'math', 'pre', 'code', 'textarea', 'select', 'iframe', 'head', 'nav'];
 const BLOCK = new Set(
   'address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p section table tbody td tfoot th thead tr ul option button label'.split(' '),
 );

@@ -66,7 +66,8 @@ describe('labelled fixtures: precision and recall', () => {
 
   it('annotates "IAB" zero times on the IAB advertising page (iab-1)', () => {
     const { title, text } = load('iab-1.html');
-    expect(text.match(/\bIAB\b/g)?.length).toBeGreaterThan(40);
+    // 29 in the page's text (its menus, in <nav>, hold more: never read).
+    expect(text.match(/\bIAB\b/g)?.length).toBeGreaterThan(25);
     const iab = index.terms.findIndex((t) => t.id === 'iab');
     expect(iab).toBeGreaterThanOrEqual(0);
     expect(matcher.find(text, { title, pageText: text, url: 'https://www.iab.com/news/lean/' }).filter((s) => s.term === iab)).toEqual([]);

@@ -33,6 +33,19 @@ describe('walk', () => {
     expect(all).not.toContain('IGF');
   });
 
+  it('skips site navigation: nav, and the navigation, menu and menubar roles', () => {
+    setBody(
+      '<header><nav><ul><li>IGF 2025</li><li>MAG</li></ul></nav><h1>keep1 IGF</h1></header>' +
+        '<div role="navigation"><a href="/">IGF</a></div><ul role="menu"><li>IGF</li></ul><div role="menubar">IGF</div>' +
+        '<div role="main"><p>keep2 IGF</p></div><aside role="complementary">keep3</aside><menu><li>keep4</li></menu>',
+    );
+    const all = texts();
+    expect(all).toEqual(['keep1 IGF', 'keep2 IGF', 'keep3', 'keep4']);
+    // A block holding a navigation zone is walked node by node (not read as one simple block).
+    setBody('<p>keep5 <span role="navigation">IGF</span> end</p>');
+    expect(texts()).toEqual(['keep5  end']);
+  });
+
   it('replaces newlines inside text with spaces (1:1 length) so only block breaks are \\n', () => {
     setBody('<p>Internet\nGovernance\r\nForum</p>');
     const [seg] = collectSegments(document.body);
@@ -218,5 +231,9 @@ describe('walk', () => {
     setBody('<div><p id="p">a <b id="b">x</b></p><pre><span id="s">y</span></pre></div>');
     expect(blockOf(document.getElementById('b')!.firstChild!, document.body)!.id).toBe('p');
     expect(blockOf(document.getElementById('s')!, document.body)).toBeNull();
+    // Text added later inside site navigation is not re-scanned either.
+    setBody('<nav><ul><li id="n">IGF</li></ul></nav><div role="navigation"><p id="r">IGF</p></div>');
+    expect(blockOf(document.getElementById('n')!.firstChild!, document.body)).toBeNull();
+    expect(blockOf(document.getElementById('r')!.firstChild!, document.body)).toBeNull();
   });
 });
