@@ -23,10 +23,11 @@ function decode(s: string): string {
   });
 }
 
-export function htmlToText(html: string): { title: string; text: string } {
+/** `keep`: skip-zone tags to read anyway (e.g. 'nav', to test the matcher on a page's menus too). */
+export function htmlToText(html: string, keep: readonly string[] = []): { title: string; text: string } {
   const title = decode((/<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? '').trim());
   let h = html.replace(/<!--[\s\S]*?-->/g, ' ');
-  for (const t of SKIP_TAGS) h = h.replace(new RegExp(`<${t}\\b[\\s\\S]*?<\\/${t}\\s*>`, 'gi'), '<br>');
+  for (const t of SKIP_TAGS.filter((x) => !keep.includes(x))) h = h.replace(new RegExp(`<${t}\\b[\\s\\S]*?<\\/${t}\\s*>`, 'gi'), '<br>');
   // Source newlines inside a block are just whitespace; '\n' is reserved for block breaks.
   h = h.replace(/[\r\n\t]+/g, ' ');
   h = h.replace(/<\/?([a-z0-9]+)\b[^>]*>/gi, (_m, tag: string) => (BLOCK.has(tag.toLowerCase()) ? '\n' : ''));
@@ -53,7 +54,7 @@ export function matchFixtures(): string[] {
 }
 
 /** A fixture as the text the page layer would hand to the matcher. */
-export function loadFixture(name: string): { title: string; text: string } {
-  if (name.endsWith('.html')) return htmlToText(readFileSync(join(PAGES_DIR, name), 'utf8'));
+export function loadFixture(name: string, keep: readonly string[] = []): { title: string; text: string } {
+  if (name.endsWith('.html')) return htmlToText(readFileSync(join(PAGES_DIR, name), 'utf8'), keep);
   return { title: '', text: readFileSync(join(MATCH_DIR, name), 'utf8') };
 }
