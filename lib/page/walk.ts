@@ -86,10 +86,10 @@ const FRAME_INLINE = 0;
 const FRAME_BLOCK = 1;
 const FRAME_SHADOW = 2;
 
-/** True if `el` starts a subtree that must not be annotated. Cheap: tag set + a few attributes. */
-const ATTR_SKIP = '[hidden],[aria-hidden="true" i],[contenteditable],[style*="none"],[role="navigation" i],[role="menu" i],[role="menubar" i]';
 /** ARIA roles of site navigation (see SKIP_TAGS). */
 const NAV_ROLES: ReadonlySet<string> = new Set(['navigation', 'menu', 'menubar']);
+/** True if `el` starts a subtree that must not be annotated. Cheap: tag set + a few attributes. */
+const ATTR_SKIP = `[hidden],[aria-hidden="true" i],[contenteditable],[style*="none"],${[...NAV_ROLES].map((r) => `[role="${r}" i]`).join(',')}`;
 
 /**
  * Inline tags a simple block may hold (the ones found inside paragraphs of the 65 corpus pages, and the
@@ -248,7 +248,7 @@ export function isSkipElement(el: Element): boolean {
     if (d === 'none') return true;
   }
   const role = el.getAttribute('role');
-  return role !== null && NAV_ROLES.has(role.trim().toLowerCase());
+  return role !== null && NAV_ROLES.has(role.toLowerCase());
 }
 
 /** True when an element is a block boundary for text grouping. */
