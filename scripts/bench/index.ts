@@ -2,7 +2,7 @@
  * `npm run bench` — performance of the BUILT extension (.output/chrome-mv3) in headless Chromium.
  *
  *   npm run bench -- [--runs 3] [--json out.json] [--sizes 10k,100k,500k] [--fixtures wikipedia-2,iab-1|all|none]
- *                    [--skip-peer] [--skip-sweep] [--ext DIR] [--warm]
+ *                    [--skip-peer] [--skip-sweep] [--ext DIR] [--warm [--pin]]
  *
  * Pages are served from loopback at http://www.intgovforum.org:PORT/ (inside the default scope, via
  * --host-resolver-rules) so the content script starts by itself. See trace.ts for how script time is
@@ -16,6 +16,9 @@
  * hold the content script. The floor is always a median of 5 repeated runs in the page's main world (hot).
  * A second, like-for-like floor runs the same pass once in each of 3 fresh isolated worlds (isolatedFloors),
  * the conditions the content script's single pass meets; both ratios are printed and both targets judged.
+ * --pin (with --warm; a diagnosis, see pin.ts): before the measured page, core 0 is given to the page
+ * renderers' main threads alone and every other browser thread goes to core 1, so the page's thread never
+ * waits for a core. Its results tell where wall time goes; they are not the product's figures.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -26,6 +29,7 @@ import { generatePage } from './generate';
 import { loadGlossary, syntheticIndex } from './glossary';
 import { HIGHLIGHT_SIZES, PAGE_SHAPE, POLLER, REGISTERED, floorExpr, markJsExpr, matcherSweepExpr } from './inpage';
 import { SCOPE_HOST, launchChromium, startServer, type BenchServer, type ChromiumWithExtension } from './launch';
+import { pinPageRenderers } from './pin';
 import { analyzeTrace, markedSpans, startTrace, stopTrace, type ExtensionTraceStats } from './trace';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,6 +44,7 @@ interface Args {
   ext: string;
   peerWords: number;
   warm: boolean;
+  pin: boolean;
 }
 
 function parseWords(s: string): number {
@@ -74,6 +79,7 @@ function parseArgs(argv: string[]): Args {
     ext: join(ROOT, '.output/chrome-mv3'),
     peerWords: 20_000,
     warm: false,
+    pin: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -87,6 +93,7 @@ function parseArgs(argv: string[]): Args {
     } else if (k === '--skip-peer') a.peer = false;
     else if (k === '--skip-sweep') a.sweep = false;
     else if (k === '--warm') a.warm = true;
+    else if (k === '--pin') a.pin = true;
     else if (k === '--ext') a.ext = resolve(v());
     else if (k === '--peer-words') a.peerWords = parseWords(v());
     else if (k === '--help' || k === '-h') {
@@ -94,6 +101,7 @@ function parseArgs(argv: string[]): Args {
       process.exit(0);
     } else throw new Error(`unknown argument ${k}`);
   }
+  if (a.pin && !a.warm) throw new Error('--pin needs --warm (the measured page must reuse a renderer that exists when threads are pinned)');
   return a;
 }
 
@@ -197,7 +205,7 @@ async function backgroundStats(b: ChromiumWithExtension): Promise<{ requests: nu
 }
 
 /** One measured load of `path` with the extension (plus a control load without it for heap/elements). */
-async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path: string, forms: string[], warm: boolean): Promise<RunResult> {
+async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path: string, forms: string[], warm: boolean, pin = false): Promise<RunResult> {
   const ctx = b.context;
   // The browser was launched a moment ago: let its own start-up (extension service worker, component
   // set-up) settle first, or the first page of a small size competes with it for the 2 cores (a small
@@ -218,6 +226,10 @@ async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path
     // idle-time discovery) finish before tracing starts.
     await page.goto(`http://${SCOPE_HOST}:${srv.port}${WARM_PATH}`, { waitUntil: 'load', timeout: 60_000 });
     await sleep(2500);
+    if (pin) {
+      const p = pinPageRenderers();
+      console.log(`  pinned: renderer main thread(s) ${p.renderers.join(', ')} on core 0, ${p.threads} other threads on core 1`);
+    }
   }
   const bgBefore = await backgroundStats(b);
   const cdp = await ctx.newCDPSession(page);
@@ -446,7 +458,7 @@ async function main() {
   const glossary = await loadGlossary(ROOT);
   const forms = glossary.forms;
   console.log(
-    `Governance Lens bench — ${args.warm ? 'WARM (measured page opened second on its site, same tab)' : 'cold (measured page is the first of its site)'}, ${args.runs} run(s) per page, glossary: ${glossary.source} (${glossary.index.terms.length} terms, ${forms.length} forms)` +
+    `Governance Lens bench — ${args.warm ? 'WARM (measured page opened second on its site, same tab)' : 'cold (measured page is the first of its site)'}${args.pin ? ', PINNED (diagnosis: the page\'s main thread alone on core 0)' : ''}, ${args.runs} run(s) per page, glossary: ${glossary.source} (${glossary.index.terms.length} terms, ${forms.length} forms)` +
       (glossary.note ? ` [${glossary.note}]` : ''),
   );
   const srv = await startServer();
@@ -485,7 +497,7 @@ async function main() {
       extensionId = b.extensionId;
       browserVersion ||= b.context.browser()?.version() ?? '';
       try {
-        runs.push(await measureExtension(b, srv, path, forms, args.warm));
+        runs.push(await measureExtension(b, srv, path, forms, args.warm, args.pin));
       } finally {
         await b.close();
       }
@@ -806,6 +818,7 @@ async function main() {
           longestTask: 'longest top-level RunTask containing an extension script event',
           launch: `each page and run in a freshly launched browser, measured after ${LAUNCH_SETTLE_MS} ms for the launch to settle`,
           start: args.warm ? `warm: the measured page is opened second in its tab, after ${WARM_PATH} of the same site` : 'cold: the measured page is the first page of its site in the browser',
+          pinned: args.pin,
           firstRange: 'content script (annotate.js) evaluation → first rAF in which CSS.highlights glens-* hold a range (console.timeStamp marker)',
           firstPainted: 'content script (annotate.js) evaluation → end of the first Paint event on the page thread after that marker',
           restyle: 'restyleMs / longestRestyleMs: Σ and longest UpdateLayoutTree on the page thread after the content script evaluation (wall)',
