@@ -797,7 +797,7 @@ async function main() {
   if (Math.max(load0, load1) > cpus().length) {
     console.log(`\n  WARNING: load average ${f1(load0)} → ${f1(load1)} on ${cpus().length} cores: wall times are inflated; compare CPU columns.`);
   }
-  console.log('\nTargets');
+  console.log(args.pin ? '\nTargets (PINNED: a diagnosis, not the product\'s figures)' : '\nTargets');
   for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.detail}`);
   if (nothing) console.log('  NOTE: the built extension painted no range on any page (is lib/page wired into the content script?)');
 

@@ -19,7 +19,11 @@ const read = (p: string): string => {
   }
 };
 
-/** Pins as described above. Returns the renderer pids given core 0 and how many threads went to core 1. */
+/**
+ * Pins as described above; the browser's processes are those whose program name contains `browserBinary`
+ * (Debian's is /usr/lib/chromium/chromium). Returns the renderer pids given core 0 and how many threads went
+ * to core 1.
+ */
 export function pinPageRenderers(browserBinary = 'chromium'): { renderers: number[]; threads: number } {
   if (process.platform !== 'linux') throw new Error('--pin needs Linux (taskset and /proc)');
   const pids = readdirSync('/proc')
@@ -38,7 +42,7 @@ export function pinPageRenderers(browserBinary = 'chromium'): { renderers: numbe
   if (!renderers.length) throw new Error('--pin: no page renderer found');
   const others: number[] = [];
   for (const pid of [...browser, process.pid]) {
-    for (const t of readdirSync(`/proc/${pid}/task`, { withFileTypes: false }).map(Number)) {
+    for (const t of readdirSync(`/proc/${pid}/task`).map(Number)) {
       if (!(renderers.includes(pid) && t === pid)) others.push(t);
     }
   }
