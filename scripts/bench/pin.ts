@@ -42,12 +42,22 @@ export function pinPageRenderers(browserBinary = 'chromium'): { renderers: numbe
   if (!renderers.length) throw new Error('--pin: no page renderer found');
   const others: number[] = [];
   for (const pid of [...browser, process.pid]) {
-    for (const t of readdirSync(`/proc/${pid}/task`).map(Number)) {
-      if (!(renderers.includes(pid) && t === pid)) others.push(t);
+    let tasks: number[] = [];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`).map(Number);
+    } catch {
+      continue; // the process ended since /proc was listed (a spare renderer, a utility)
     }
+    for (const t of tasks) if (!(renderers.includes(pid) && t === pid)) others.push(t);
   }
-  // One shell for all the threads: a process per thread would take seconds.
-  const script = `for t in ${others.join(' ')}; do taskset -p -c 1 $t >/dev/null 2>&1; done; for t in ${renderers.join(' ')}; do taskset -p -c 0 $t >/dev/null; done`;
+  // One shell for all the threads: a process per thread would take seconds. A thread that ended meanwhile
+  // is skipped; the page's renderer is alive (its page is open), so its pinning does not fail.
+  const script = `for t in ${others.join(' ')}; do taskset -p -c 1 $t >/dev/null 2>&1; done; for t in ${renderers.join(' ')}; do taskset -p -c 0 $t >/dev/null 2>&1; done; true`;
   execFileSync('bash', ['-c', script]);
-  return { renderers, threads: others.length };
+  // Check it took: every renderer still running is on core 0 alone.
+  const live = renderers.filter((r) => read(`/proc/${r}/status`) !== '');
+  if (!live.length || live.some((r) => !/^Cpus_allowed_list:\s*0$/m.test(read(`/proc/${r}/status`)))) {
+    throw new Error('--pin: a page renderer could not be pinned to core 0 (taskset failed)');
+  }
+  return { renderers: live, threads: others.length };
 }
