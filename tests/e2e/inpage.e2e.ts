@@ -1,7 +1,7 @@
 /**
  * Issue 5 — the in-page experience, in Chromium and Firefox ESR, on loopback pages:
  * skip zones and inline-tag phrases, hover card with a principle and an ISOC source link,
- * Esc, keyboard navigation over every term, dynamic content, history navigation, removed
+ * the card's look on a dark and a light page, Esc, keyboard navigation over every term, dynamic content, history navigation, removed
  * content, and a page outside the scope left untouched until "Annotate this page" — with
  * the page's text and element count unchanged apart from the one host.
  */
@@ -59,6 +59,8 @@ const FILES = {
     `<main><div id="box" style="height: 400px; overflow: auto">${Array.from({ length: 300 }, (_, i) => `<p id="s${i}" style="margin: 0 0 40px">Paragraph ${i}: the Internet Governance Forum met again.</p>`).join('')}</div></main>`,
   ),
   '/empty.html': htmlPage('Nothing here', '<main><p>A page about gardening and tomatoes.</p></main>'),
+  // A site with a dark look of its own (no colour-scheme preference involved): the card must match it.
+  '/dark.html': htmlPage('A dark page', BODY, '<style>html, body { background: #15171a; color: #e8e8e8; }</style>'),
   '/keys.html': htmlPage('Keyboard page', `<button id="start" type="button">Start</button>${BODY}`),
   // A page script at the top of <head> runs before the page is first styled: it records the adopted sheets.
   '/early.html': htmlPage('Early sheet', BODY, `<script>window.glensTestAtParse = ${SHEETS_JS};</script>`),
@@ -230,6 +232,40 @@ describe.each(BROWSERS)('in-page experience in %s', (browser) => {
       return !dlg || !dlg.getClientRects().length;
     }, HOST_TAG, { what: 'Esc to close the card' });
     await page.close();
+  });
+
+  it('the card takes the look of the page under it: dark on a dark page, light on a light one', async () => {
+    for (const [path, dark] of [['/dark.html', true], ['/terms.html', false]] as const) {
+      const { page } = await env().openAnnotated(path);
+      const guided = (await ranges(page)).find((r) => r.name === HL_GUIDED && r.startIn === 'p#p1');
+      expect(guided, `a guidance-linked term in #p1 of ${path}`).toBeTruthy();
+      await page.mouseMove(guided!.x, guided!.y);
+      const look = await page.waitFor(
+        (hostTag: string) => {
+          const card = document.querySelector(hostTag)?.shadowRoot?.querySelector('[role="dialog"]') as HTMLElement | null | undefined;
+          if (!card || !card.getClientRects().length || /Loading/i.test(card.textContent ?? '')) return null;
+          // Lightness of the card's own background and text (rgb() from the computed style).
+          const light = (c: string) => {
+            const m = /rgba?\(([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)/.exec(c);
+            return m ? (0.2126 * +m[1] + 0.7152 * +m[2] + 0.0722 * +m[3]) / 255 : -1;
+          };
+          const cs = getComputedStyle(card);
+          return { theme: card.dataset.theme ?? '', bg: light(cs.backgroundColor), fg: light(cs.color) };
+        },
+        HOST_TAG,
+        { what: `the card to open and load on ${path}` },
+      );
+      if (dark) {
+        expect(look.theme).toBe('dark');
+        expect(look.bg, JSON.stringify(look)).toBeLessThan(0.3);
+        expect(look.fg, JSON.stringify(look)).toBeGreaterThan(0.7);
+      } else {
+        expect(look.theme).not.toBe('dark');
+        expect(look.bg, JSON.stringify(look)).toBeGreaterThan(0.7);
+        expect(look.fg, JSON.stringify(look)).toBeLessThan(0.3);
+      }
+      await page.close();
+    }
   });
 
   it('keyboard navigation (Alt+Shift+J) reaches every painted term and opens its card with focus', async () => {
