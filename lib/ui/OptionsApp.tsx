@@ -300,11 +300,12 @@ export function OptionsApp({ requestSite }: OptionsProps) {
               onChange={(kinds) => save({ kinds }, 'Saved: which terms.')}
             />
             <RadioGroup
-              legend="Theme of the popup, side panel and settings"
+              legend="Theme of the cards on pages, the popup, side panel and settings"
               name="theme"
               value={s.theme}
               choices={[
-                ['auto', 'Follow the system'],
+                // The card on Auto takes the look of the page under it (lib/page/card-host.ts pageLooksDark).
+                ['auto', 'Automatic: a card matches the page it opens on; the rest follows the system'],
                 ['light', 'Light'],
                 ['dark', 'Dark'],
               ]}
