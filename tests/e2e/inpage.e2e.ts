@@ -1,9 +1,10 @@
 /**
  * Issue 5 — the in-page experience, in Chromium and Firefox ESR, on loopback pages:
  * skip zones and inline-tag phrases, hover card with a principle and an ISOC source link,
- * the card's look on a dark and a light page, Esc, keyboard navigation over every term, dynamic content, history navigation, removed
- * content, and a page outside the scope left untouched until "Annotate this page" — with
- * the page's text and element count unchanged apart from the one host.
+ * the card's look on a dark and a light page, Esc, keyboard navigation over every term,
+ * dynamic content, history navigation, removed content, and a page outside the scope left
+ * untouched until "Annotate this page" — with the page's text and element count unchanged
+ * apart from the one host.
  */
 import { describe, expect, it } from 'vitest';
 import {
