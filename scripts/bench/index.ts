@@ -16,6 +16,7 @@
  * hold the content script. The floor is always a median of 5 repeated runs in the page's main world (hot).
  * A second, like-for-like floor runs the same pass once in each of 3 fresh isolated worlds (isolatedFloors),
  * the conditions the content script's single pass meets; both ratios are printed and both targets judged.
+ * A third, printed beside them, runs the pass once in the main world of the control page (freshFloor).
  * --pin (with --warm; a diagnosis, see pin.ts): before the measured page, core 0 is given to the page
  * renderers' main threads alone and every other browser thread goes to core 1, so the page's thread never
  * waits for a core. Its results tell where wall time goes; they are not the product's figures.
@@ -120,6 +121,12 @@ interface RunResult {
   floor: { walkMs: number; matchMs: number; totalMs: number; hits: number; nodes: number; chars: number; untracedMs?: number; cpuMs?: number };
   /** The same floor, one pass in each of ISO_WORLDS fresh isolated worlds (medians; see isolatedFloors). */
   floorIso: { walkMs: number; matchMs: number; totalMs: number; cpuMs: number; hits: number };
+  /**
+   * The same floor, one pass in the main world of a fresh page: the control load of the same HTML on another
+   * site (its own renderer, where no script of ours or of the floor ran before), under a trace of its own.
+   * performance-notes §6 measures its baselines this way (a fresh context per run, the median over runs).
+   */
+  floorFresh?: { walkMs: number; matchMs: number; totalMs: number; cpuMs: number; hits: number };
   /** Occurrences painted (the report's counts; with the default settings every occurrence is painted). */
   ranges: number;
   /** Ranges registered in CSS.highlights at the end: only those near the viewport (lib/page/paint.ts). */
@@ -164,6 +171,16 @@ async function isolatedFloors(cdp: CDPSession, forms: string[], n: number): Prom
     out.push(r.result.value[0]);
   }
   return out;
+}
+
+/** One floor pass in `page`'s main world (a page nothing has run in yet), traced for its CPU time. */
+async function freshFloor(page: Page, forms: string[]): Promise<NonNullable<RunResult['floorFresh']>> {
+  const cdp = await page.context().newCDPSession(page);
+  await startTrace(cdp, { profiler: false });
+  const [r] = (await page.evaluate(floorExpr(forms, 1, 'glens-freshfloor'))) as RunResult['floor'][];
+  const spans = markedSpans(await stopTrace(cdp), 'glens-freshfloor');
+  await cdp.detach();
+  return { walkMs: r.walkMs, matchMs: r.matchMs, totalMs: r.totalMs, cpuMs: spans[0]?.cpuMs ?? NaN, hits: r.hits };
 }
 
 async function heapAfterGc(page: Page): Promise<number> {
@@ -217,6 +234,7 @@ async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path
   await sleep(300);
   const heapControlMB = await heapAfterGc(control);
   const shapeControl: any = await control.evaluate(PAGE_SHAPE);
+  const floorFresh = await freshFloor(control, forms);
   await control.close();
 
   const page = await ctx.newPage();
@@ -293,6 +311,7 @@ async function measureExtension(b: ChromiumWithExtension, srv: BenchServer, path
     trace,
     floor,
     floorIso,
+    floorFresh,
     ranges,
     registered,
     highlights,
@@ -331,6 +350,10 @@ interface PageSummary {
     floorIsoCpuMs: number;
     ratioIso: number;
     ratioIsoCpu: number;
+    floorFreshMs: number;
+    floorFreshCpuMs: number;
+    ratioFresh: number;
+    ratioFreshCpu: number;
     longestTaskCpuMs: number;
     longestExtInTaskMs: number;
     longestTaskMs: number;
@@ -384,6 +407,10 @@ function summarize(name: string, kind: PageSummary['kind'], runs: RunResult[]): 
       floorIsoCpuMs: m((r) => r.floorIso?.cpuMs),
       ratioIso: median(runs.map((r) => r.trace.scriptMs / (r.floorIso?.totalMs ?? NaN))),
       ratioIsoCpu: median(runs.map((r) => r.trace.threadMs / (r.floorIso?.cpuMs ?? NaN))),
+      floorFreshMs: m((r) => r.floorFresh?.totalMs),
+      floorFreshCpuMs: m((r) => r.floorFresh?.cpuMs),
+      ratioFresh: median(runs.map((r) => r.trace.scriptMs / (r.floorFresh?.totalMs ?? NaN))),
+      ratioFreshCpu: median(runs.map((r) => r.trace.threadMs / (r.floorFresh?.cpuMs ?? NaN))),
       longestTaskCpuMs: m((r) => r.trace.longestTaskCpuMs),
       longestExtInTaskMs: m((r) => r.trace.longestExtInTaskMs),
       ratio: median(ratios),
@@ -663,7 +690,7 @@ async function main() {
   console.log('\nLike-for-like floor: the same pass once, in a fresh isolated world (where a content script runs), median of ' + ISO_WORLDS + ' worlds');
   console.log(
     table(
-      ['page', 'ext wall', 'iso floor wall', 'its walk', 'ratio', 'ext CPU', 'iso floor CPU', 'ratio CPU', 'hot floor CPU'],
+      ['page', 'ext wall', 'iso floor wall', 'its walk', 'ratio', 'ext CPU', 'iso floor CPU', 'ratio CPU', 'hot floor CPU', 'fresh floor w / c', 'ratio w / c'],
       summaries.map((s) => [
         s.name,
         f1(s.median.extScriptMs),
@@ -674,12 +701,16 @@ async function main() {
         f1(s.median.floorIsoCpuMs),
         f2(s.median.ratioIsoCpu),
         f1(s.median.floorCpuMs),
+        `${f1(s.median.floorFreshMs)} / ${f1(s.median.floorFreshCpuMs)}`,
+        `${f2(s.median.ratioFresh)} / ${f2(s.median.ratioFreshCpu)}`,
       ]),
     ),
   );
   console.log(
     '  hot floor = the table above: the median of 5 repeated passes in the main world, where DOM wrappers live in the nodes\n' +
-      '  and, after the first pass, already exist. The extension makes one first pass in an isolated world.',
+      '  and, after the first pass, already exist. The extension makes one first pass in an isolated world.\n' +
+      '  fresh floor = one pass in the main world of a fresh page: the control load of the same HTML on another site (its own\n' +
+      '  renderer, nothing run there before), traced on its own; the way performance-notes §6 measures its baselines.',
   );
 
   console.log("\nThe extension's background (glens:match: the page's text matched off its main thread), medians");
