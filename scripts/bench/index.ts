@@ -123,10 +123,11 @@ interface RunResult {
   floorIso: { walkMs: number; matchMs: number; totalMs: number; cpuMs: number; hits: number };
   /**
    * The same floor, one pass in the main world of a fresh page: the control load of the same HTML on another
-   * site (its own renderer, where no script of ours or of the floor ran before), under a trace of its own.
+   * site (its own renderer, where neither the extension nor the floor ran, and no script read a text node before;
+   * only the heap and shape reads, which create no text-node wrappers), under a trace of its own.
    * performance-notes §6 measures its baselines this way (a fresh context per run, the median over runs).
    */
-  floorFresh?: { walkMs: number; matchMs: number; totalMs: number; cpuMs: number; hits: number };
+  floorFresh: { walkMs: number; matchMs: number; totalMs: number; cpuMs: number; hits: number };
   /** Occurrences painted (the report's counts; with the default settings every occurrence is painted). */
   ranges: number;
   /** Ranges registered in CSS.highlights at the end: only those near the viewport (lib/page/paint.ts). */
@@ -173,8 +174,8 @@ async function isolatedFloors(cdp: CDPSession, forms: string[], n: number): Prom
   return out;
 }
 
-/** One floor pass in `page`'s main world (a page nothing has run in yet), traced for its CPU time. */
-async function freshFloor(page: Page, forms: string[]): Promise<NonNullable<RunResult['floorFresh']>> {
+/** One floor pass in `page`'s main world (no text node read there yet), traced for its CPU time. */
+async function freshFloor(page: Page, forms: string[]): Promise<RunResult['floorFresh']> {
   const cdp = await page.context().newCDPSession(page);
   await startTrace(cdp, { profiler: false });
   const [r] = (await page.evaluate(floorExpr(forms, 1, 'glens-freshfloor'))) as RunResult['floor'][];
@@ -407,10 +408,10 @@ function summarize(name: string, kind: PageSummary['kind'], runs: RunResult[]): 
       floorIsoCpuMs: m((r) => r.floorIso?.cpuMs),
       ratioIso: median(runs.map((r) => r.trace.scriptMs / (r.floorIso?.totalMs ?? NaN))),
       ratioIsoCpu: median(runs.map((r) => r.trace.threadMs / (r.floorIso?.cpuMs ?? NaN))),
-      floorFreshMs: m((r) => r.floorFresh?.totalMs),
-      floorFreshCpuMs: m((r) => r.floorFresh?.cpuMs),
-      ratioFresh: median(runs.map((r) => r.trace.scriptMs / (r.floorFresh?.totalMs ?? NaN))),
-      ratioFreshCpu: median(runs.map((r) => r.trace.threadMs / (r.floorFresh?.cpuMs ?? NaN))),
+      floorFreshMs: m((r) => r.floorFresh.totalMs),
+      floorFreshCpuMs: m((r) => r.floorFresh.cpuMs),
+      ratioFresh: median(runs.map((r) => r.trace.scriptMs / r.floorFresh.totalMs)),
+      ratioFreshCpu: median(runs.map((r) => r.trace.threadMs / r.floorFresh.cpuMs)),
       longestTaskCpuMs: m((r) => r.trace.longestTaskCpuMs),
       longestExtInTaskMs: m((r) => r.trace.longestExtInTaskMs),
       ratio: median(ratios),
@@ -710,7 +711,7 @@ async function main() {
     '  hot floor = the table above: the median of 5 repeated passes in the main world, where DOM wrappers live in the nodes\n' +
       '  and, after the first pass, already exist. The extension makes one first pass in an isolated world.\n' +
       '  fresh floor = one pass in the main world of a fresh page: the control load of the same HTML on another site (its own\n' +
-      '  renderer, nothing run there before), traced on its own; the way performance-notes §6 measures its baselines.',
+      '  renderer, no text node read there before), traced on its own; the way performance-notes §6 measures its baselines.',
   );
 
   console.log("\nThe extension's background (glens:match: the page's text matched off its main thread), medians");
